@@ -1,0 +1,80 @@
+package dev.kona.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the peer frameworks (NumPy/OpenBLAS, PyTorch CPU) on the same workloads through
+ * tools/bench_peer.py, at 1 and at 2 threads, and keeps each workload's faster time: the peer is
+ * compared at its best setting.
+ */
+public final class Peers {
+    private Peers() {}
+
+    /** A peer's best time for one workload and the thread count that gave it. */
+    public record PeerTime(double ms, int threads) {}
+
+    public static Path script() {
+        String home = System.getProperty("kona.home", ".");
+        return Path.of(home, "tools", "bench_peer.py");
+    }
+
+    /** Best time per workload name for one peer, or an empty map with a message when the peer is unavailable. */
+    public static Map<String, PeerTime> run(String peer, List<String> names, int maxThreads, double budgetMs) {
+        Map<String, PeerTime> best = new HashMap<>();
+        Path script = script();
+        if (!Files.exists(script)) {
+            System.err.println("bench: " + script + " not found; set -Dkona.home to the Kona checkout");
+            return best;
+        }
+        for (int threads = 1; threads <= maxThreads; threads++) {
+            List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), "--peer", peer,
+                    "--threads", Integer.toString(threads), "--budget-ms", Double.toString(budgetMs),
+                    "--names", String.join(",", names)));
+            var pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+            String t = Integer.toString(threads);
+            // OpenBLAS and OpenMP read these when the library loads, so they are set before python starts.
+            pb.environment().put("OPENBLAS_NUM_THREADS", t);
+            pb.environment().put("OMP_NUM_THREADS", t);
+            pb.environment().put("MKL_NUM_THREADS", t);
+            try {
+                Process p = pb.start();
+                var mapper = new ObjectMapper();
+                try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (!line.startsWith("{")) continue;
+                        JsonNode n = mapper.readTree(line);
+                        if (n.has("error")) {
+                            System.err.println("bench: peer " + peer + ": " + n.get("error").asText());
+                            continue;
+                        }
+                        String name = n.get("name").asText();
+                        double ms = n.get("ms").asDouble();
+                        PeerTime prev = best.get(name);
+                        if (prev == null || ms < prev.ms()) best.put(name, new PeerTime(ms, threads));
+                    }
+                }
+                int rc = p.waitFor();
+                if (rc != 0) System.err.println("bench: peer " + peer + " at " + threads + " threads exited with " + rc);
+            } catch (IOException e) {
+                System.err.println("bench: cannot run python3 for peer " + peer + ": " + e.getMessage());
+                return best;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return best;
+            }
+        }
+        return best;
+    }
+}

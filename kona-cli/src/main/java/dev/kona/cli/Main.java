@@ -1,0 +1,116 @@
+package dev.kona.cli;
+
+import dev.kona.Kona;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code kona} command. */
+@Command(name = "kona", mixinStandardHelpOptions = true, version = "Kona " + Kona.VERSION,
+        description = "Kona: deep learning for the JVM in pure Java.",
+        subcommands = {Main.Example.class, Main.Bench.class, Main.Info.class})
+public final class Main implements Runnable {
+
+    /** Runnable examples, by name. */
+    static final Map<String, Consumer<String[]>> EXAMPLES = new TreeMap<>(Map.of(
+            "tensors", dev.kona.examples.TensorTour::main));
+
+    /** Benchmarks, by name. */
+    static final Map<String, String> BENCHES = new TreeMap<>(Map.of(
+            "ops", "SGEMM, MLP products, elementwise and row reductions vs NumPy/OpenBLAS and PyTorch CPU",
+            "storage", "Vector API kernels over heap arrays vs MemorySegments (the storage choice)"));
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int rc = new CommandLine(new Main()).execute(args);
+        System.exit(rc);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "example", description = "Runs an example program (see `kona example --list`).")
+    static final class Example implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", description = "Example name.")
+        String name;
+
+        @Option(names = "--list", description = "Lists the examples.")
+        boolean list;
+
+        @Parameters(index = "1..*", arity = "0..*", description = "Arguments passed to the example.")
+        String[] rest = new String[0];
+
+        @Override
+        public Integer call() {
+            if (list || name == null) {
+                System.out.println("examples: " + String.join(", ", EXAMPLES.keySet()));
+                return list ? 0 : 2;
+            }
+            var ex = EXAMPLES.get(name);
+            if (ex == null) {
+                System.err.println("kona example: unknown example '" + name + "'; available: "
+                        + String.join(", ", EXAMPLES.keySet()));
+                return 2;
+            }
+            ex.accept(rest);
+            return 0;
+        }
+    }
+
+    @Command(name = "bench", description = "Runs a benchmark side by side with the peers (see `kona bench --list`).")
+    static final class Bench implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", description = "Benchmark name.")
+        String name;
+
+        @Option(names = "--list", description = "Lists the benchmarks.")
+        boolean list;
+
+        @Option(names = "--budget-ms", description = "Time spent measuring each workload (default: ${DEFAULT-VALUE}).")
+        double budgetMs = 400;
+
+        @Option(names = "--filter", description = "Only workloads whose name matches this regular expression.")
+        String filter;
+
+        @Option(names = "--threads", description = "Kona's CPU threads (default: all cores).")
+        Integer threads;
+
+        @Override
+        public Integer call() {
+            if (list || name == null) {
+                BENCHES.forEach((k, v) -> System.out.println(k + "\t" + v));
+                return list ? 0 : 2;
+            }
+            if (threads != null) Kona.setNumThreads(threads);
+            switch (name) {
+                case "ops" -> dev.kona.bench.OpsBench.run(budgetMs, filter);
+                case "storage" -> dev.kona.bench.StorageStudy.main(new String[0]);
+                default -> {
+                    System.err.println("kona bench: unknown benchmark '" + name + "'; available: "
+                            + String.join(", ", BENCHES.keySet()));
+                    return 2;
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "info", description = "Prints the runtime Kona sees: JDK, threads, vector width.")
+    static final class Info implements Runnable {
+        @Override
+        public void run() {
+            System.out.println("Kona " + Kona.VERSION);
+            System.out.println("java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
+            System.out.println("cpu threads " + Kona.numThreads());
+            System.out.println("vector species " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kona.backend;
+
+import dev.kona.DType;
+import dev.kona.Device;
+import dev.kona.Tensor;
+import dev.kona.ops.Op;
+
+/**
+ * What a device provides: storage and one kernel per op of {@link Op}.
+ *
+ * <p>The front end (package {@code dev.kona.ops}) checks arguments, works out output shapes and
+ * dtypes, and allocates outputs; a backend only fills them. Outputs are fresh contiguous tensors
+ * unless the op's documentation says otherwise ({@link Op.Copy} writes into any layout).
+ */
+public interface Backend {
+    Device device();
+
+    /**
+     * A buffer of {@code length} elements, zero-filled when {@code zeroed}; otherwise its contents
+     * are unspecified (outputs that a kernel overwrites entirely need no zeroing).
+     */
+    Storage allocate(DType dtype, int length, boolean zeroed);
+
+    /**
+     * A buffer holding a copy of a host array: {@code float[]}, {@code double[]}, {@code int[]},
+     * {@code long[]}, {@code byte[]} (bool: 0 or 1) or {@code short[]} (float16/bfloat16 bits).
+     */
+    Storage fromHost(DType dtype, Object hostArray);
+
+    /** Copies a contiguous region of a buffer to a new host array of the dtype's host type. */
+    Object toHost(Storage storage, int offset, int length);
+
+    /** Runs one op: reads {@code inputs}, writes {@code outputs}. */
+    void execute(Op op, Tensor[] outputs, Tensor[] inputs);
+}

@@ -1,0 +1,193 @@
+package dev.kona.backend.cpu;
+
+import dev.kona.DType;
+import dev.kona.Tensor;
+import dev.kona.backend.Layout;
+import dev.kona.ops.Op;
+import dev.kona.ops.Op.BinaryKind;
+import dev.kona.ops.Op.UnaryKind;
+
+/** CPU kernels for the elementwise ops: unary, binary, where, copy (with conversion) and fill. */
+final class ElementwiseCpu {
+    private ElementwiseCpu() {}
+
+    /** Elements per parallel chunk: cheap ops need large chunks to pay for a thread hand-off. */
+    private static final int GRAIN_CHEAP = 1 << 16;
+    private static final int GRAIN_HEAVY = 1 << 13;
+
+    private static Object arr(Tensor t) {
+        return ((CpuStorage) t.storage()).array();
+    }
+
+    private static int[] strides(Tensor t, int[] shape) {
+        return t.layout().broadcastStrides(shape);
+    }
+
+    static void unary(Op.Unary op, Tensor out, Tensor x) {
+        int[] shape = out.layout().shape();
+        var plan = Strided.of(shape, new int[] {out.layout().offset(), x.layout().offset()},
+                out.layout().strides(), strides(x, shape));
+        UnaryKind k = op.kind();
+        double p0 = op.p0(), p1 = op.p1();
+        Object o = arr(out), a = arr(x);
+        DType od = out.dtype(), xd = x.dtype();
+        int os = plan.innerStride(0), xs = plan.innerStride(1);
+        int grain = k == UnaryKind.NEG || k == UnaryKind.ABS || k == UnaryKind.RELU ? GRAIN_CHEAP : GRAIN_HEAVY;
+        if (xd == DType.FLOAT32 && od == DType.FLOAT32) {
+            float[] fa = (float[]) a, fo = (float[]) o;
+            boolean vec = UnaryKernels.vectorized(k) && os == 1 && xs == 1;
+            float f0 = (float) p0, f1 = (float) p1;
+            plan.run(grain, (offs, n) -> {
+                if (vec) {
+                    UnaryKernels.f32(k, f0, f1, fa, offs[1], fo, offs[0], n);
+                } else {
+                    for (int i = 0, oi = offs[0], ai = offs[1]; i < n; i++, oi += os, ai += xs) {
+                        fo[oi] = (float) ScalarMath.unary(k, fa[ai], p0, p1);
+                    }
+                }
+            });
+        } else if (xd == DType.FLOAT64 && od == DType.FLOAT64) {
+            double[] da = (double[]) a, dout = (double[]) o;
+            plan.run(grain, (offs, n) -> {
+                for (int i = 0, oi = offs[0], ai = offs[1]; i < n; i++, oi += os, ai += xs) {
+                    dout[oi] = ScalarMath.unary(k, da[ai], p0, p1);
+                }
+            });
+        } else if (k == UnaryKind.LOGICAL_NOT) {
+            plan.run(grain, (offs, n) -> {
+                for (int i = 0, oi = offs[0], ai = offs[1]; i < n; i++, oi += os, ai += xs) {
+                    Elements.setL(o, od, oi, Elements.nonZero(a, xd, ai) ? 0 : 1);
+                }
+            });
+        } else {
+            plan.run(grain, (offs, n) -> {
+                for (int i = 0, oi = offs[0], ai = offs[1]; i < n; i++, oi += os, ai += xs) {
+                    Elements.setL(o, od, oi, ScalarMath.unary(k, Elements.getL(a, xd, ai), p0, p1));
+                }
+            });
+        }
+    }
+
+    static void binary(Op.Binary op, Tensor out, Tensor x, Tensor y) {
+        int[] shape = out.layout().shape();
+        var plan = Strided.of(shape, new int[] {out.layout().offset(), x.layout().offset(), y.layout().offset()},
+                out.layout().strides(), strides(x, shape), strides(y, shape));
+        BinaryKind k = op.kind();
+        Object o = arr(out), a = arr(x), b = arr(y);
+        DType od = out.dtype(), xd = x.dtype();
+        int os = plan.innerStride(0), as = plan.innerStride(1), bs = plan.innerStride(2);
+        int grain = k == BinaryKind.POW ? GRAIN_HEAVY : GRAIN_CHEAP;
+        if (xd == DType.FLOAT32 && od == DType.FLOAT32) {
+            float[] fa = (float[]) a, fb = (float[]) b, fo = (float[]) o;
+            boolean vec = BinaryKernels.vectorized(k) && os == 1;
+            plan.run(grain, (offs, n) -> {
+                if (vec) {
+                    BinaryKernels.f32(k, fa, offs[1], as, fb, offs[2], bs, fo, offs[0], n);
+                } else {
+                    for (int i = 0, oi = offs[0], ai = offs[1], bi = offs[2]; i < n; i++, oi += os, ai += as, bi += bs) {
+                        fo[oi] = (float) ScalarMath.binary(k, fa[ai], fb[bi]);
+                    }
+                }
+            });
+        } else if (xd == DType.FLOAT64 && od == DType.FLOAT64) {
+            double[] da = (double[]) a, db = (double[]) b, dout = (double[]) o;
+            plan.run(grain, (offs, n) -> {
+                for (int i = 0, oi = offs[0], ai = offs[1], bi = offs[2]; i < n; i++, oi += os, ai += as, bi += bs) {
+                    dout[oi] = ScalarMath.binary(k, da[ai], db[bi]);
+                }
+            });
+        } else if (xd.isFloatingPoint()) {
+            plan.run(grain, (offs, n) -> {
+                for (int i = 0, oi = offs[0], ai = offs[1], bi = offs[2]; i < n; i++, oi += os, ai += as, bi += bs) {
+                    Elements.setD(o, od, oi, ScalarMath.binary(k, Elements.getD(a, xd, ai), Elements.getD(b, xd, bi)));
+                }
+            });
+        } else {
+            plan.run(grain, (offs, n) -> {
+                for (int i = 0, oi = offs[0], ai = offs[1], bi = offs[2]; i < n; i++, oi += os, ai += as, bi += bs) {
+                    Elements.setL(o, od, oi, ScalarMath.binary(k, Elements.getL(a, xd, ai), Elements.getL(b, xd, bi)));
+                }
+            });
+        }
+    }
+
+    static void where(Tensor out, Tensor cond, Tensor x, Tensor y) {
+        int[] shape = out.layout().shape();
+        var plan = Strided.of(shape,
+                new int[] {out.layout().offset(), cond.layout().offset(), x.layout().offset(), y.layout().offset()},
+                out.layout().strides(), strides(cond, shape), strides(x, shape), strides(y, shape));
+        byte[] c = (byte[]) arr(cond);
+        Object o = arr(out), a = arr(x), b = arr(y);
+        int os = plan.innerStride(0), cs = plan.innerStride(1), as = plan.innerStride(2), bs = plan.innerStride(3);
+        if (out.dtype() == DType.FLOAT32) {
+            float[] fa = (float[]) a, fb = (float[]) b, fo = (float[]) o;
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], ci = offs[1], ai = offs[2], bi = offs[3]; i < n;
+                     i++, oi += os, ci += cs, ai += as, bi += bs) {
+                    fo[oi] = c[ci] != 0 ? fa[ai] : fb[bi];
+                }
+            });
+        } else {
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], ci = offs[1], ai = offs[2], bi = offs[3]; i < n;
+                     i++, oi += os, ci += cs, ai += as, bi += bs) {
+                    if (c[ci] != 0) System.arraycopy(a, ai, o, oi, 1); else System.arraycopy(b, bi, o, oi, 1);
+                }
+            });
+        }
+    }
+
+    /** Copies src (already broadcast to out's shape) into out's layout, converting the dtype. */
+    static void copy(Tensor out, Tensor src) {
+        Layout ol = out.layout();
+        int[] shape = ol.shape();
+        var plan = Strided.of(shape, new int[] {ol.offset(), src.layout().offset()}, ol.strides(), strides(src, shape));
+        Object o = arr(out), a = arr(src);
+        DType od = out.dtype(), sd = src.dtype();
+        int os = plan.innerStride(0), ss = plan.innerStride(1);
+        if (od == sd && os == 1 && ss == 1) {
+            plan.run(GRAIN_CHEAP, (offs, n) -> System.arraycopy(a, offs[1], o, offs[0], n));
+        } else if (od == DType.FLOAT32 && sd == DType.FLOAT32) {
+            float[] fa = (float[]) a, fo = (float[]) o;
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) fo[oi] = fa[si];
+            });
+        } else if (od == DType.FLOAT32 && sd == DType.FLOAT64) {
+            double[] da = (double[]) a;
+            float[] fo = (float[]) o;
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) fo[oi] = (float) da[si];
+            });
+        } else if (od == DType.FLOAT64 && sd == DType.FLOAT32) {
+            float[] fa = (float[]) a;
+            double[] dout = (double[]) o;
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) dout[oi] = fa[si];
+            });
+        } else if (od == sd) {
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) System.arraycopy(a, si, o, oi, 1);
+            });
+        } else {
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) Elements.convert(a, sd, si, o, od, oi);
+            });
+        }
+    }
+
+    static void fill(Tensor out, double value) {
+        Layout ol = out.layout();
+        var plan = Strided.of(ol.shape(), new int[] {ol.offset()}, ol.strides());
+        Object o = arr(out);
+        DType od = out.dtype();
+        int os = plan.innerStride(0);
+        if (od == DType.FLOAT32 && os == 1) {
+            float v = (float) value;
+            plan.run(GRAIN_CHEAP, (offs, n) -> java.util.Arrays.fill((float[]) o, offs[0], offs[0] + n, v));
+        } else {
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0]; i < n; i++, oi += os) Elements.setD(o, od, oi, value);
+            });
+        }
+    }
+}

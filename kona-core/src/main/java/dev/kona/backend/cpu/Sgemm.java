@@ -1,0 +1,268 @@
+package dev.kona.backend.cpu;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * Single-precision matrix multiply on the CPU: a packed, cache-blocked, register-tiled GEMM.
+ *
+ * <p>Loop nest per thread: column blocks of {@link #NC} (the packed B block of KC x NC stays in
+ * L2), K blocks of {@link #KC}, then 6-row slivers of A (kept in L1) against each 64-column B
+ * panel ({@link SgemmKernel}). A row-major A is read in place; any other A layout is packed
+ * {@link #MC} rows at a time. B is always packed, transposed layouts included, so a caller never
+ * materializes a transposed copy.
+ *
+ * <p>Results are bit-identical for every thread count: threads split C into disjoint blocks and
+ * every C element is summed in p order with the same fixed K blocking, whoever computes it.
+ */
+public final class Sgemm {
+    static final int MR = SgemmKernel.MR;
+    /** K block: the A sliver (6 x KC) stays in L1, the B block (KC x NC) in L2. */
+    static final int KC = 384;
+    /** Column block, a multiple of 64. */
+    static final int NC = 512;
+    /** Rows of a non-row-major A packed at once, a multiple of 6 and of 16. */
+    static final int MC = 96;
+    /** Below this many flops the call stays on the calling thread. */
+    static final long PARALLEL_MIN_FLOPS = Long.getLong("pmin", 2_000_000L);
+    /** Calls (per thread) from this many flops on keep the packed-B alignment up to date. */
+    static final long ALIGN_MIN_FLOPS = 2_000_000L;
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private Sgemm() {}
+
+    /** Per-thread packing buffers; they only grow. */
+    private static final class Workspace {
+        float[] b = new float[0];
+        /** Offset into {@link #b} where packed panels start; 64-byte aligned once probed. */
+        int bBase;
+        /** Probe-eligible calls left before the alignment is checked again. */
+        int probeCountdown;
+        final long[] probeTimes = new long[8];
+        float[] a = new float[0];
+        float[] sliver = new float[0];
+        final float[] tile = new float[MR * 64];
+
+        /** The B buffer, with room for {@code size} floats after {@link #bBase}. */
+        float[] b(int size) {
+            if (b.length < size + 16) {
+                b = new float[Math.max(size + 16, GemmPacking.PROBE_FLOATS)];
+                bBase = 0;
+                probeCountdown = 0;
+            }
+            return b;
+        }
+
+        /**
+         * Re-derives {@link #bBase} now and then. Aligned 64-byte B loads are ~13% faster than
+         * loads split across cache lines, Java does not expose array addresses, and the GC may
+         * move the buffer, so the alignment is measured and re-measured every so often.
+         */
+        void alignB() {
+            if (--probeCountdown > 0) return;
+            int offset = GemmPacking.alignedOffset(b, probeTimes);
+            if (offset >= 0) bBase = offset;
+            probeCountdown = offset >= 0 ? 64 : 4;
+        }
+
+        float[] a(int size) {
+            if (a.length < size) a = new float[size];
+            return a;
+        }
+
+        float[] sliver(int size) {
+            if (sliver.length < size) sliver = new float[size];
+            return sliver;
+        }
+    }
+
+    /**
+     * C[i, j] (+)= sum_p A[i, p] * B[p, j]; C is row-major with row stride ldc (column stride 1).
+     * A[i, p] lives at {@code a[aOff + i*aRs + p*aCs]}, B[p, j] at {@code b[bOff + p*bRs + j*bCs]}
+     * (any strides, including 0 and transposed layouts). {@code accumulate=false} overwrites C,
+     * true adds to it. m, n or k may be 0 (k == 0 leaves C zero or unchanged).
+     *
+     * <p>Multi-threaded over blocks of C with {@link Parallel}; bit-identical for every thread
+     * count. Allocates nothing once warmed up (per-thread buffers only grow).
+     *
+     * @throws IllegalArgumentException when a size is negative, {@code ldc < n} with more than
+     *     one row, or an array is too small for the given offset and strides
+     */
+    public static void sgemm(int m, int n, int k,
+                             float[] a, int aOff, int aRs, int aCs,
+                             float[] b, int bOff, int bRs, int bCs,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        checkArgs("sgemm", m, n, k, a.length, aOff, aRs, aCs, b.length, bOff, bRs, bCs,
+                c.length, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
+        }
+        int threads = Parallel.threads();
+        if (threads == 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS) {
+            compute(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+            return;
+        }
+        int panels = (n + 63) / 64;
+        if (panels >= 2 * threads) {
+            int cols = 64 * Math.max(1, Math.min(NC / 64, panels / threads));
+            forBlocks(threads, (n + cols - 1) / cols, u -> compute(0, m, u * cols,
+                    Math.min(n, (u + 1) * cols), k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate));
+        } else {
+            int rows = MR * Math.max(1, (m + MR - 1) / MR / threads);
+            forBlocks(threads, (m + rows - 1) / rows, u -> compute(u * rows,
+                    Math.min(m, (u + 1) * rows), 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs,
+                    c, cOff, ldc, accumulate));
+        }
+    }
+
+    /**
+     * Runs {@code block} for 0..blocks-1 on the {@link Parallel} threads. Blocks are handed out
+     * from a counter rather than split up front, because a parked pool worker can take tens of
+     * microseconds to wake up: whoever is running takes the next block. The thread running chunk
+     * 0 (the caller) then spins until every other thread that entered has left, since being
+     * parked in the pool's join would cost another wake-up. Which thread runs a block never
+     * changes its values.
+     */
+    static void forBlocks(int threads, int blocks, IntConsumer block) {
+        AtomicInteger next = new AtomicInteger(), inside = new AtomicInteger();
+        Parallel.forRange(threads, 1, (s, e) -> {
+            inside.incrementAndGet();
+            try {
+                for (int u = next.getAndIncrement(); u < blocks; u = next.getAndIncrement()) block.accept(u);
+            } finally {
+                inside.decrementAndGet();
+            }
+            if (s == 0) {
+                while (inside.get() > 0) Thread.onSpinWait();
+            }
+        });
+    }
+
+    /** Computes C[i0..i1, j0..j1); i0 is a multiple of MR and j0 of 64. */
+    private static void compute(int i0, int i1, int j0, int j1, int k,
+                                float[] a, int aOff, int aRs, int aCs,
+                                float[] b, int bOff, int bRs, int bCs,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        Workspace ws = WORKSPACE.get();
+        ws.b(Math.min(KC, k) * (Math.min(NC, j1 - j0) + 63));
+        if (2L * (i1 - i0) * (j1 - j0) * k >= ALIGN_MIN_FLOPS) ws.alignB();
+        boolean packA = aCs != 1;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = accumulate || pc > 0;
+                float[] bp = packB(ws, b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    float[] as = a;
+                    int ai = aOff + ic * aRs + pc, ars = aRs;
+                    if (packA) {
+                        as = ws.a(MC * kc);
+                        GemmPacking.pack(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, as, 0, kc, kc);
+                        ai = 0;
+                        ars = kc;
+                    }
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir);
+                        float[] sa = as;
+                        int si = ai + ir * ars, sars = ars;
+                        if (mr < MR) {
+                            sa = ws.sliver(MR * kc);
+                            GemmPacking.pack(as, si, ars, 1, mr, kc, sa, 0, kc, kc);
+                            Arrays.fill(sa, mr * kc, MR * kc, 0f);
+                            si = 0;
+                            sars = kc;
+                        }
+                        panels(ws, mr, kc, nc, sa, si, sars, bp, c, cOff + (ic + ir) * ldc + jc, ldc, add);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs B[0..kc, 0..nc) into consecutive panels: 64 columns wide, the last one 64, 32 or 16
+     * wide and zero-padded. The panel starting at column jj lies at offset jj*kc.
+     */
+    private static float[] packB(Workspace ws, float[] b, int off, int bRs, int bCs, int kc, int nc) {
+        float[] bp = ws.b(kc * (nc + 63));
+        int base = ws.bBase;
+        for (int jj = 0; jj < nc; jj += 64) {
+            int w = Math.min(64, nc - jj);
+            int width = panelWidth(w);
+            GemmPacking.pack(b, off + jj * bCs, bRs, bCs, kc, w, bp, base + jj * kc, width, width);
+        }
+        return bp;
+    }
+
+    private static int panelWidth(int cols) {
+        return cols > 32 ? 64 : cols > 16 ? 32 : 16;
+    }
+
+    /** One A sliver (6 rows, mr valid) against every panel of the packed B block. */
+    private static void panels(Workspace ws, int mr, int kc, int nc, float[] a, int ai, int ars,
+                               float[] bp, float[] c, int ci, int ldc, boolean add) {
+        for (int jj = 0; jj < nc; jj += 64) {
+            int w = Math.min(64, nc - jj), width = panelWidth(w);
+            int bi = ws.bBase + jj * kc;
+            if (mr == MR && w == width) {
+                kernel(width, kc, a, ai, ars, bp, bi, c, ci + jj, ldc, add);
+            } else {
+                // Edge tile: run the same kernel on a scratch tile, then copy the valid part.
+                float[] t = ws.tile;
+                if (add) GemmPacking.copyTile(c, ci + jj, ldc, t, 0, 64, mr, w);
+                kernel(width, kc, a, ai, ars, bp, bi, t, 0, 64, add);
+                GemmPacking.copyTile(t, 0, 64, c, ci + jj, ldc, mr, w);
+            }
+        }
+    }
+
+    private static void kernel(int width, int kc, float[] a, int ai, int ars, float[] b, int bi,
+                               float[] c, int ci, int ldc, boolean add) {
+        if (width == 64) SgemmKernel.kernel4(kc, a, ai, ars, b, bi, c, ci, ldc, add);
+        else if (width == 32) SgemmKernel.kernel2(kc, a, ai, ars, b, bi, c, ci, ldc, add);
+        else SgemmKernel.kernel1(kc, a, ai, ars, b, bi, c, ci, ldc, add);
+    }
+
+    /**
+     * Validates a GEMM call once, so that the kernels never index out of bounds.
+     *
+     * @throws IllegalArgumentException naming {@code op} and the offending sizes
+     */
+    static void checkArgs(String op, int m, int n, int k,
+                          int aLen, int aOff, int aRs, int aCs,
+                          int bLen, int bOff, int bRs, int bCs,
+                          int cLen, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(op + ": negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        if (m == 0 || n == 0) return;
+        if (m > 1 && ldc < n) {
+            throw new IllegalArgumentException(
+                    op + ": ldc=" + ldc + " is less than n=" + n + " (m=" + m + ")");
+        }
+        checkRange(op, "C", cLen, cOff, m, ldc, n, 1);
+        if (k == 0) return;
+        checkRange(op, "A", aLen, aOff, m, aRs, k, aCs);
+        checkRange(op, "B", bLen, bOff, k, bRs, n, bCs);
+    }
+
+    private static void checkRange(String op, String name, int length, int off,
+                                   int rows, int rs, int cols, int cs) {
+        long dr = (long) (rows - 1) * rs, dc = (long) (cols - 1) * cs;
+        long lo = off + Math.min(0, dr) + Math.min(0, dc);
+        long hi = off + Math.max(0, dr) + Math.max(0, dc);
+        if (lo < 0 || hi >= length) {
+            throw new IllegalArgumentException(op + ": " + name + " is " + rows + "x" + cols
+                    + " at offset " + off + " with strides (" + rs + ", " + cs + "), which needs indices "
+                    + lo + ".." + hi + ", but the array length is " + length);
+        }
+    }
+}

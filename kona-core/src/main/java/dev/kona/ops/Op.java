@@ -1,0 +1,266 @@
+package dev.kona.ops;
+
+import dev.kona.DType;
+import java.util.Arrays;
+
+/**
+ * The op set: every primitive a backend implements, each a record carrying its attributes.
+ *
+ * <p>This is the one place ops are declared. A backend switches over this sealed interface with no
+ * {@code default} branch, so adding an op fails to compile in every backend that has not handled
+ * it. Composite ops (var, norm, logsumexp, gelu's uses, losses...) are written in terms of these
+ * primitives in the front end and are not listed here.
+ *
+ * <p>Inputs and outputs of each op, in order, are documented on the record. Unless stated
+ * otherwise outputs are fresh, contiguous and of the shape and dtype the front end computed.
+ */
+public sealed interface Op {
+
+    /** Name used in error messages, e.g. {@code "exp"} or {@code "matmul"}. */
+    String name();
+
+    /** Elementwise functions of one tensor. */
+    enum UnaryKind {
+        NEG, ABS, EXP, LOG, LOG1P, EXPM1, SQRT, RSQRT, SQUARE, RECIPROCAL, SIN, COS, TANH, SIGMOID,
+        RELU, GELU, GELU_TANH, SILU, SIGN, FLOOR, CEIL, ROUND, LOGICAL_NOT, ERF,
+        /** {@code x > 0 ? x : p0 * x}. */
+        LEAKY_RELU,
+        /** {@code x > 0 ? x : p0 * (exp(x) - 1)}. */
+        ELU,
+        /** {@code log(1 + exp(p0 * x)) / p0}, linear above the threshold {@code p1}. */
+        SOFTPLUS,
+        /** {@code min(max(x, p0), p1)}; NaN bounds mean "no bound". */
+        CLAMP,
+        /** {@code x ^ p0}. */
+        POW_SCALAR;
+
+        /** Ops whose output is float even for integer input (int input is promoted first). */
+        public boolean needsFloat() {
+            return switch (this) {
+                case NEG, ABS, SQUARE, SIGN, RELU, FLOOR, CEIL, ROUND, LOGICAL_NOT, CLAMP, LEAKY_RELU -> false;
+                default -> true;
+            };
+        }
+
+        public String opName() {
+            return switch (this) {
+                case GELU_TANH -> "gelu";
+                case LOGICAL_NOT -> "logicalNot";
+                case LEAKY_RELU -> "leakyRelu";
+                case POW_SCALAR -> "pow";
+                default -> name().toLowerCase(java.util.Locale.ROOT);
+            };
+        }
+    }
+
+    /** Elementwise functions of two broadcast tensors. */
+    enum BinaryKind {
+        ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE,
+        LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR;
+
+        public boolean isComparison() {
+            return switch (this) {
+                case EQ, NE, LT, LE, GT, GE -> true;
+                default -> false;
+            };
+        }
+
+        public boolean isLogical() {
+            return this == LOGICAL_AND || this == LOGICAL_OR || this == LOGICAL_XOR;
+        }
+
+        public String opName() {
+            return switch (this) {
+                case LOGICAL_AND -> "logicalAnd";
+                case LOGICAL_OR -> "logicalOr";
+                case LOGICAL_XOR -> "logicalXor";
+                default -> name().toLowerCase(java.util.Locale.ROOT);
+            };
+        }
+    }
+
+    /** Reductions over a set of axes. */
+    enum ReduceKind { SUM, PROD, MAX, MIN, ALL, ANY }
+
+    /**
+     * {@code out = f(x)}. In: x. Out: same shape; dtype as computed by the front end.
+     * {@code p0}, {@code p1} are the parameters of the parameterised kinds, 0 otherwise.
+     */
+    record Unary(UnaryKind kind, double p0, double p1) implements Op {
+        public static Unary of(UnaryKind kind) {
+            return new Unary(kind, 0, 0);
+        }
+
+        @Override
+        public String name() {
+            return kind.opName();
+        }
+    }
+
+    /** {@code out = a (op) b} with broadcasting. In: a, b (same dtype). Out: broadcast shape. */
+    record Binary(BinaryKind kind) implements Op {
+        @Override
+        public String name() {
+            return kind.opName();
+        }
+    }
+
+    /** {@code out = cond ? a : b} with broadcasting. In: cond (bool), a, b (same dtype). */
+    record Where() implements Op {
+        @Override
+        public String name() {
+            return "where";
+        }
+    }
+
+    /**
+     * Copies (and converts) elements. In: src, already broadcast to the output's shape. Out: any
+     * layout, possibly a non-contiguous view into another tensor, of any dtype.
+     */
+    record Copy() implements Op {
+        @Override
+        public String name() {
+            return "copy";
+        }
+    }
+
+    /** Sets every element of the output (any layout) to {@code value}. No inputs. */
+    record Fill(double value) implements Op {
+        @Override
+        public String name() {
+            return "fill";
+        }
+    }
+
+    /**
+     * Reduces over {@code axes} (sorted, distinct). In: x. Out: x's shape with the reduced axes
+     * removed (or kept as 1 when {@code keepDim}). SUM/PROD of bool/int32 give int64; ALL/ANY give bool.
+     */
+    record Reduce(ReduceKind kind, int[] axes, boolean keepDim) implements Op {
+        @Override
+        public String name() {
+            return kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Reduce r && r.kind == kind && r.keepDim == keepDim && Arrays.equals(r.axes, axes);
+        }
+
+        @Override
+        public int hashCode() {
+            return kind.hashCode() * 31 + Arrays.hashCode(axes) + (keepDim ? 1 : 0);
+        }
+
+        @Override
+        public String toString() {
+            return "Reduce[" + kind + ", axes=" + Arrays.toString(axes) + ", keepDim=" + keepDim + "]";
+        }
+    }
+
+    /**
+     * Max or min along one axis with the index of the first extreme (NaN counts as the extreme).
+     * In: x. Out: values (x's dtype), indices (int64).
+     */
+    record ArgReduce(boolean max, int axis, boolean keepDim) implements Op {
+        @Override
+        public String name() {
+            return max ? "max" : "min";
+        }
+    }
+
+    /** Running sum ({@code product == false}) or product along an axis. In: x. Out: same shape. */
+    record Cumulative(boolean product, int axis) implements Op {
+        @Override
+        public String name() {
+            return product ? "cumprod" : "cumsum";
+        }
+    }
+
+    /** Softmax or log-softmax along an axis, max-subtracted for stability. In: x (float). */
+    record Softmax(int axis, boolean log) implements Op {
+        @Override
+        public String name() {
+            return log ? "logSoftmax" : "softmax";
+        }
+    }
+
+    /**
+     * Batched matrix product. In: a [..., m, k], b [..., k, n] whose batch dims are already broadcast
+     * to the output's (size-1 batch dims may have stride 0); any strides, transposed operands included.
+     * Out: [..., m, n]. Float dtypes only.
+     */
+    record MatMul() implements Op {
+        @Override
+        public String name() {
+            return "matmul";
+        }
+    }
+
+    /** {@code out[i][j][k] = x[i][index[i][j][k]][k]} for axis 1, and so on. In: x, index (int64). */
+    record Gather(int axis) implements Op {
+        @Override
+        public String name() {
+            return "gather";
+        }
+    }
+
+    /**
+     * {@code out = copy of x; out[i][index[i][j]] = src[i][j]} (or {@code +=} when {@code add}) for
+     * axis 1, and so on. In: x, index (int64), src. Out: x's shape.
+     */
+    record Scatter(int axis, boolean add) implements Op {
+        @Override
+        public String name() {
+            return add ? "scatterAdd" : "scatter";
+        }
+    }
+
+    /** Picks slices along an axis. In: x, index (1-d int64). Out: x's shape with that axis = index length. */
+    record IndexSelect(int axis) implements Op {
+        @Override
+        public String name() {
+            return "indexSelect";
+        }
+    }
+
+    /**
+     * The multi-indices of non-zero elements in row-major order. In: x. Out: int64
+     * [count, rank], where the front end obtained count beforehand with {@link CountNonZero}.
+     */
+    record NonZero() implements Op {
+        @Override
+        public String name() {
+            return "nonzero";
+        }
+    }
+
+    /** Number of non-zero elements. In: x. Out: 0-d int64. */
+    record CountNonZero() implements Op {
+        @Override
+        public String name() {
+            return "countNonzero";
+        }
+    }
+
+    /** Sorts along an axis, stably. In: x. Out: values, indices (int64). NaN sorts as largest. */
+    record Sort(int axis, boolean descending) implements Op {
+        @Override
+        public String name() {
+            return "sort";
+        }
+    }
+
+    /** The k largest (or smallest) along an axis. In: x. Out: values, indices (int64). */
+    record TopK(int k, int axis, boolean largest, boolean sorted) implements Op {
+        @Override
+        public String name() {
+            return "topk";
+        }
+    }
+
+    /** Conversion target helper shared by the front end: the dtype an op computes in. */
+    static DType computeType(DType d) {
+        return d.isHalf() ? DType.FLOAT32 : d;
+    }
+}
