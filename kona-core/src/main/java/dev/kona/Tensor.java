@@ -1,5 +1,8 @@
 package dev.kona;
 
+import dev.kona.autograd.Autograd;
+import dev.kona.autograd.Node;
+import dev.kona.autograd.TensorAccess;
 import dev.kona.backend.Layout;
 import dev.kona.backend.Storage;
 import dev.kona.ops.Creation;
@@ -12,7 +15,9 @@ import dev.kona.ops.Op.BinaryKind;
 import dev.kona.ops.Op.UnaryKind;
 import dev.kona.ops.Reductions;
 import dev.kona.ops.Views;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * An n-dimensional array of one dtype on one device, with PyTorch's operations in camelCase.
@@ -34,6 +39,43 @@ public final class Tensor {
     private final Storage storage;
     private final Layout layout;
     private final boolean wrappedNumber;
+    // Autograd state: set on leaves by the user, on results by the recording ops.
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Node gradFn;
+    private List<UnaryOperator<Tensor>> hooks;
+
+    static {
+        TensorAccess.install(new TensorAccess() {
+            @Override
+            public void setGradFn(Tensor t, Node node) {
+                t.gradFn = node;
+            }
+
+            @Override
+            public void accumulate(Tensor leaf, Tensor g) {
+                g = leafHooks(leaf, g);
+                if (leaf.grad == null) {
+                    // A copy: the same gradient tensor may reach several leaves, and optimizers or
+                    // clipping may later change a grad in place.
+                    leaf.grad = g.dtype() == leaf.dtype() ? g.copy() : g.to(leaf.dtype());
+                } else {
+                    leaf.grad = leaf.grad.add(g);
+                }
+            }
+
+            @Override
+            public Tensor leafHooks(Tensor leaf, Tensor g) {
+                if (leaf.hooks != null) {
+                    for (var h : leaf.hooks) {
+                        Tensor r = h.apply(g);
+                        if (r != null) g = r;
+                    }
+                }
+                return g;
+            }
+        });
+    }
 
     private Tensor(Storage storage, Layout layout, boolean wrappedNumber) {
         this.storage = storage;
@@ -207,6 +249,84 @@ public final class Tensor {
     /** Shape, strides and offset into the storage. */
     public Layout layout() { return layout; }
 
+    // ---------------------------------------------------------------- autograd
+
+    /** True when gradients flow to or through this tensor (a leaf marked so, or the result of such). */
+    public boolean requiresGrad() { return requiresGrad || gradFn != null; }
+
+    /**
+     * Marks a leaf so that {@link #backward} accumulates d(output)/d(this) into {@link #grad()}.
+     * Only floating-point leaves can require grad. Returns this tensor.
+     */
+    public Tensor requiresGrad(boolean requires) {
+        if (gradFn != null) {
+            if (!requires) {
+                throw new IllegalStateException("requiresGrad: this tensor is the result of '" + gradFn.name()
+                        + "'; use detach() to stop gradients instead of requiresGrad(false)");
+            }
+            return this;
+        }
+        if (requires && !dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require gradients, this one is "
+                    + dtype());
+        }
+        this.requiresGrad = requires;
+        return this;
+    }
+
+    /** The accumulated gradient of a leaf (null before the first backward or after zeroing). */
+    public Tensor grad() { return grad; }
+
+    /** Replaces the accumulated gradient (null clears it, as optimizers' zeroGrad does). */
+    public void setGrad(Tensor g) {
+        if (g != null && !java.util.Arrays.equals(g.layout.shape(), layout.shape())) {
+            throw new IllegalArgumentException("setGrad: gradient shape " + Shape.format(g.shape())
+                    + " does not match the tensor's shape " + Shape.format(shape()));
+        }
+        this.grad = g;
+    }
+
+    /** The recorded op that produced this tensor, or null for a leaf. */
+    public Node gradFn() { return gradFn; }
+
+    /** True for tensors not produced by a recorded op. */
+    public boolean isLeaf() { return gradFn == null; }
+
+    /** The same data, cut off from the graph: gradients do not flow through the result. */
+    public Tensor detach() { return new Tensor(storage, layout, false); }
+
+    /** Backpropagates from this scalar: accumulates gradients into every leaf that requires grad. */
+    public void backward() { Autograd.backward(this, null, false, false); }
+
+    /** Backpropagates with {@code gradient} as d(something)/d(this), for a non-scalar output. */
+    public void backward(Tensor gradient) { Autograd.backward(this, gradient, false, false); }
+
+    /**
+     * @param gradient    d(something)/d(this), or null for a scalar
+     * @param retainGraph keep the graph so that backward can run through it again
+     * @param createGraph record the backward pass, for gradients of gradients
+     */
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        Autograd.backward(this, gradient, retainGraph, createGraph);
+    }
+
+    /**
+     * Registers a hook that sees (and may replace, by returning a tensor) the gradient of this
+     * tensor during backward. Returns this tensor.
+     */
+    public Tensor registerHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad()) {
+            throw new IllegalStateException("registerHook: cannot register a hook on a tensor that does not require grad");
+        }
+        if (gradFn != null) {
+            gradFn.addHook(hook);
+        } else {
+            if (hooks == null) hooks = new ArrayList<>(1);
+            hooks.add(hook);
+        }
+        return this;
+    }
+
     // ---------------------------------------------------------------- conversion
 
     /** Converts to another dtype (returns this tensor when it already has it). */
@@ -289,6 +409,9 @@ public final class Tensor {
 
     /** A view with explicit shape, strides and storage offset (no bounds beyond the storage's). */
     public Tensor asStrided(int[] shape, int[] strides, int offset) {
+        if (requiresGrad() && dev.kona.autograd.GradMode.isEnabled()) {
+            throw new IllegalStateException("asStrided: not differentiable; call detach() first or use reshape/permute/slice");
+        }
         return fromStorage(storage, new Layout(shape.clone(), strides.clone(), offset));
     }
 

@@ -4,6 +4,8 @@ import dev.kona.DType;
 import dev.kona.Device;
 import dev.kona.Shape;
 import dev.kona.Tensor;
+import dev.kona.autograd.Autograd;
+import dev.kona.autograd.Derivatives;
 import dev.kona.backend.Backend;
 import dev.kona.backend.BackendProvider;
 import dev.kona.backend.Layout;
@@ -67,6 +69,9 @@ public final class Dispatch {
         // Every kernel writes each element of its outputs, so they need no zeroing.
         Tensor out = allocate(d, dtype, shape, false);
         if (out.numel() > 0) backend(d).execute(op, new Tensor[] {out}, inputs);
+        if (Autograd.needsRecord(inputs)) {
+            Autograd.record(op.name(), (g, in, o) -> Derivatives.backward(op, g, in, o), inputs, out);
+        }
         return out;
     }
 

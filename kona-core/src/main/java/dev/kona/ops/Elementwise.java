@@ -100,9 +100,22 @@ public final class Elementwise {
         return Dispatch.run(new Op.Where(), shape, dt, cond, cast(x, dt), cast(y, dt));
     }
 
+    /**
+     * In-place writes are not recorded by autograd, so they are refused on tensors that take part
+     * in a graph while recording is on (as optimizers do, run them inside {@code GradMode.noGrad()}).
+     */
+    static void checkInPlace(String name, Tensor target, Tensor source) {
+        if (!dev.kona.autograd.GradMode.isEnabled()) return;
+        if (target.requiresGrad() || (source != null && source.requiresGrad())) {
+            throw new IllegalStateException(name + ": in-place operation on a tensor that requires grad (or with a source "
+                    + "that does) is not recorded by autograd; use the out-of-place op, or run it inside GradMode.noGrad()");
+        }
+    }
+
     /** {@code target (op)= other}, with other broadcast to target's shape. */
     public static Tensor inPlace(Tensor target, BinaryKind k, Tensor other) {
         String name = k.opName() + "InPlace";
+        checkInPlace(name, target, other);
         if (!Shape.broadcastsTo(other.layout().shape(), target.layout().shape())) {
             throw new IllegalArgumentException(name + ": shape " + Shape.format(other.shape())
                     + " does not broadcast to the target's shape " + Shape.format(target.shape()));
@@ -126,6 +139,7 @@ public final class Elementwise {
     }
 
     public static Tensor copyInto(Tensor target, Tensor src) {
+        checkInPlace("copyFrom", target, src);
         if (!Shape.broadcastsTo(src.layout().shape(), target.layout().shape())) {
             throw new IllegalArgumentException("copyFrom: source shape " + Shape.format(src.shape())
                     + " does not broadcast to the target's shape " + Shape.format(target.shape()));
@@ -137,6 +151,7 @@ public final class Elementwise {
     }
 
     public static Tensor fill(Tensor target, double value) {
+        checkInPlace("fill", target, null);
         if (target.numel() > 0) Dispatch.runInto(new Op.Fill(value), new Tensor[] {target});
         return target;
     }

@@ -5,6 +5,9 @@ import dev.kona.Index;
 import dev.kona.Shape;
 import dev.kona.Tensor;
 import dev.kona.Tensor.ValuesIndices;
+import dev.kona.autograd.Autograd;
+import dev.kona.autograd.Derivatives;
+import dev.kona.autograd.GradMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,13 +45,17 @@ public final class Indexing {
         shape[axis] = total;
         DType dt = Promotion.resultType(parts.toArray(new Tensor[0]));
         Tensor out = Dispatch.empty(first.device(), dt, shape);
-        int at = 0;
-        for (Tensor t : parts) {
-            int n = t.size(axis);
-            if (n > 0) Elementwise.copyInto(out.narrow(axis, at, n), t);
-            at += n;
+        int[] sizes = new int[parts.size()];
+        try (var g = GradMode.noGrad()) {
+            int at = 0;
+            for (int i = 0; i < parts.size(); i++) {
+                Tensor t = parts.get(i);
+                sizes[i] = t.size(axis);
+                if (sizes[i] > 0) Elementwise.copyInto(out.narrow(axis, at, sizes[i]), t);
+                at += sizes[i];
+            }
         }
-        return out;
+        return Autograd.record("cat", (g, in, o) -> Derivatives.catBackward(g, axis, sizes), parts.toArray(new Tensor[0]), out);
     }
 
     public static Tensor stack(List<Tensor> tensors, int dim) {
@@ -217,6 +224,8 @@ public final class Indexing {
         Tensor values = Dispatch.empty(x.device(), x.dtype(), x.shape());
         Tensor indices = Dispatch.empty(x.device(), DType.INT64, x.shape());
         if (x.numel() > 0) Dispatch.runInto(new Op.Sort(axis, descending), new Tensor[] {values, indices}, x);
+        Autograd.record("sort", (g, in, out) -> new Tensor[] {Derivatives.takeAlongBackward(g, in[0], axis, indices, true)},
+                new Tensor[] {x}, values);
         return new ValuesIndices(values, indices);
     }
 
@@ -231,6 +240,8 @@ public final class Indexing {
         Tensor values = Dispatch.empty(x.device(), x.dtype(), shape);
         Tensor indices = Dispatch.empty(x.device(), DType.INT64, shape);
         if (values.numel() > 0) Dispatch.runInto(new Op.TopK(k, axis, largest, sorted), new Tensor[] {values, indices}, x);
+        Autograd.record("topk", (g, in, out) -> new Tensor[] {Derivatives.takeAlongBackward(g, in[0], axis, indices, true)},
+                new Tensor[] {x}, values);
         return new ValuesIndices(values, indices);
     }
 

@@ -4,6 +4,9 @@ import dev.kona.DType;
 import dev.kona.Shape;
 import dev.kona.Tensor;
 import dev.kona.Tensor.ValuesIndices;
+import dev.kona.autograd.Autograd;
+import dev.kona.autograd.Derivatives;
+import dev.kona.autograd.GradMode;
 import dev.kona.ops.Op.ReduceKind;
 
 /**
@@ -46,7 +49,11 @@ public final class Reductions {
                 case PROD, ALL -> 1;
                 default -> 0;
             };
-            if (identity != 0) Elementwise.fill(r, identity);
+            if (identity != 0) {
+                try (var g = GradMode.noGrad()) {
+                    Elementwise.fill(r, identity);
+                }
+            }
         }
         return Elementwise.cast(r, out);
     }
@@ -106,6 +113,8 @@ public final class Reductions {
         Tensor values = Dispatch.empty(x.device(), x.dtype(), shape);
         Tensor indices = Dispatch.empty(x.device(), DType.INT64, shape);
         if (values.numel() > 0) Dispatch.runInto(new Op.ArgReduce(max, axis, keepDim), new Tensor[] {values, indices}, x);
+        Autograd.record(name, (g, in, out) -> new Tensor[] {Derivatives.takeAlongBackward(g, in[0], axis, indices, keepDim)},
+                new Tensor[] {x}, values);
         return new ValuesIndices(values, indices);
     }
 

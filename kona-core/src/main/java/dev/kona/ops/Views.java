@@ -2,6 +2,8 @@ package dev.kona.ops;
 
 import dev.kona.Shape;
 import dev.kona.Tensor;
+import dev.kona.autograd.Autograd;
+import dev.kona.autograd.Derivatives;
 import dev.kona.backend.Layout;
 import java.util.Arrays;
 
@@ -11,6 +13,17 @@ public final class Views {
 
     private static Tensor view(Tensor t, int[] shape, int[] strides, int offset) {
         return Tensor.fromStorage(t.storage(), new Layout(shape, strides, offset));
+    }
+
+    /** Records a view for autograd; a "view" that is its input unchanged records nothing. */
+    private static Tensor rec(String name, Tensor in, Tensor out, java.util.function.UnaryOperator<Tensor> backward) {
+        if (out == in) return out;
+        return Autograd.record(name, (g, ins, o) -> new Tensor[] {backward.apply(g)}, new Tensor[] {in}, out);
+    }
+
+    private static Tensor recReshape(String name, Tensor in, Tensor out) {
+        int[] shape = in.shape();
+        return rec(name, in, out, g -> Derivatives.reshapeBackward(g, shape));
     }
 
     /** Resolves one -1 and checks that the element count is unchanged. */
@@ -44,8 +57,9 @@ public final class Views {
     public static Tensor reshape(Tensor t, int[] shape) {
         int[] s = inferShape("reshape", shape, t.numel(), t.layout().shape());
         int[] strides = viewStrides(t.layout(), s);
-        if (strides != null) return view(t, s, strides, t.layout().offset());
-        return view(t.contiguous(), s, Shape.contiguousStrides(s), 0);
+        if (strides != null) return recReshape("reshape", t, view(t, s, strides, t.layout().offset()));
+        Tensor c = t.contiguous().detach();
+        return recReshape("reshape", t, view(c, s, Shape.contiguousStrides(s), c.layout().offset()));
     }
 
     public static Tensor view(Tensor t, int[] shape) {
@@ -56,7 +70,7 @@ public final class Views {
                     + Shape.format(t.shape()) + " and strides " + Arrays.toString(t.stride())
                     + " (a dimension would span two non-contiguous blocks); use reshape, which copies");
         }
-        return view(t, s, strides, t.layout().offset());
+        return recReshape("view", t, view(t, s, strides, t.layout().offset()));
     }
 
     /** Strides that view {@code l}'s elements in {@code shape} without copying, or null when impossible. */
@@ -101,7 +115,7 @@ public final class Views {
             shape[i] = t.layout().shape()[norm[i]];
             strides[i] = t.layout().strides()[norm[i]];
         }
-        return view(t, shape, strides, t.layout().offset());
+        return rec("permute", t, view(t, shape, strides, t.layout().offset()), g -> Derivatives.permuteBackward(g, norm));
     }
 
     public static Tensor transpose(Tensor t, int d0, int d1) {
@@ -111,7 +125,7 @@ public final class Views {
         int[] shape = t.shape(), strides = t.stride();
         int s = shape[a]; shape[a] = shape[b]; shape[b] = s;
         s = strides[a]; strides[a] = strides[b]; strides[b] = s;
-        return view(t, shape, strides, t.layout().offset());
+        return rec("transpose", t, view(t, shape, strides, t.layout().offset()), g -> g.transpose(a, b));
     }
 
     public static Tensor t(Tensor t) {
@@ -133,7 +147,9 @@ public final class Views {
         shape[d] = len;
         int offset = t.layout().offset() + (len > 0 ? s * strides[d] : 0);
         strides[d] *= step;
-        return view(t, shape, strides, offset);
+        int[] inShape = t.shape();
+        return rec("slice", t, view(t, shape, strides, offset),
+                g -> Derivatives.viewIntoZeros(g, inShape, z -> z.slice(d, s, e, step)));
     }
 
     private static int clampIndex(int i, int size) {
@@ -151,7 +167,9 @@ public final class Views {
         }
         int[] shape = t.shape();
         shape[d] = length;
-        return view(t, shape, t.stride(), t.layout().offset() + s * t.layout().strides()[d]);
+        int[] inShape = t.shape();
+        return rec("narrow", t, view(t, shape, t.stride(), t.layout().offset() + s * t.layout().strides()[d]),
+                g -> Derivatives.viewIntoZeros(g, inShape, z -> z.narrow(d, s, length)));
     }
 
     public static Tensor select(Tensor t, int dim, int index) {
@@ -164,7 +182,9 @@ public final class Views {
         }
         int i = index < 0 ? index + size : index;
         int[] shape = remove(t.layout().shape(), d), strides = remove(t.layout().strides(), d);
-        return view(t, shape, strides, t.layout().offset() + i * t.layout().strides()[d]);
+        int[] inShape = t.shape();
+        return rec("select", t, view(t, shape, strides, t.layout().offset() + i * t.layout().strides()[d]),
+                g -> Derivatives.viewIntoZeros(g, inShape, z -> z.select(d, i)));
     }
 
     static int[] remove(int[] a, int i) {
@@ -216,7 +236,8 @@ public final class Views {
             }
         }
         if (Arrays.equals(ns, shape) && Arrays.equals(nst, strides)) return t;
-        return view(t, ns, nst, t.layout().offset());
+        int[] inShape = t.shape();
+        return rec("expand", t, view(t, ns, nst, t.layout().offset()), g -> Derivatives.expandBackward(g, inShape));
     }
 
     public static Tensor squeeze(Tensor t) {
@@ -230,20 +251,22 @@ public final class Views {
                 nst[j++] = strides[i];
             }
         }
-        return view(t, ns, nst, t.layout().offset());
+        if (n == shape.length) return t;
+        return recReshape("squeeze", t, view(t, ns, nst, t.layout().offset()));
     }
 
     public static Tensor squeeze(Tensor t, int dim) {
         if (t.dim() == 0) return t;
         int d = Shape.axis("squeeze", dim, t.dim());
         if (t.layout().shape()[d] != 1) return t;
-        return view(t, remove(t.layout().shape(), d), remove(t.layout().strides(), d), t.layout().offset());
+        return recReshape("squeeze", t, view(t, remove(t.layout().shape(), d), remove(t.layout().strides(), d), t.layout().offset()));
     }
 
     public static Tensor unsqueeze(Tensor t, int dim) {
         int d = Shape.axis("unsqueeze", dim, t.dim() + 1);
         int stride = d < t.dim() ? t.layout().strides()[d] * t.layout().shape()[d] : 1;
-        return view(t, insert(t.layout().shape(), d, 1), insert(t.layout().strides(), d, stride), t.layout().offset());
+        return recReshape("unsqueeze", t, view(t, insert(t.layout().shape(), d, 1), insert(t.layout().strides(), d, stride),
+                t.layout().offset()));
     }
 
     public static Tensor flatten(Tensor t, int startDim, int endDim) {

@@ -72,7 +72,7 @@ final class ReduceCpu {
     }
 
     private static Tensor contiguousCopy(Tensor x, Layout view) {
-        Tensor v = x.asStrided(view.shape(), view.strides(), view.offset());
+        Tensor v = Tensor.fromStorage(x.storage(), view);
         Tensor c = dev.kona.ops.Dispatch.empty(dev.kona.Device.CPU, x.dtype(), view.shape());
         ElementwiseCpu.copy(c, v);
         return c;

@@ -1,0 +1,214 @@
+package dev.kona.autograd;
+
+import dev.kona.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reverse-mode automatic differentiation over the graph that ops record as they run
+ * (define-by-run, as PyTorch). The walk is iterative, so graphs of any depth are fine.
+ */
+public final class Autograd {
+    private Autograd() {}
+
+    private static final ThreadLocal<boolean[]> ANOMALY = ThreadLocal.withInitial(() -> new boolean[1]);
+    private static final ThreadLocal<ArrayDeque<String>> MODULE_PATH = ThreadLocal.withInitial(ArrayDeque::new);
+
+    /** True when any input requires grad and recording is on: the caller should {@link #record}. */
+    public static boolean needsRecord(Tensor... inputs) {
+        if (!GradMode.isEnabled()) return false;
+        for (Tensor t : inputs) if (t != null && t.requiresGrad()) return true;
+        return false;
+    }
+
+    /**
+     * Records that {@code output} was computed from {@code inputs} by an op whose derivative is
+     * {@code rule}. Does nothing when no input requires grad or recording is off.
+     */
+    public static Tensor record(String name, Node.Rule rule, Tensor[] inputs, Tensor output) {
+        if (!needsRecord(inputs)) return output;
+        if (!output.dtype().isFloatingPoint()) return output;
+        var node = new Node(name, rule, inputs);
+        node.setOutput(output);
+        if (!MODULE_PATH.get().isEmpty()) node.setModulePath(MODULE_PATH.get().peek());
+        TensorAccess.get().setGradFn(output, node);
+        if (isAnomalyEnabled()) checkFinite("forward", node, output);
+        return output;
+    }
+
+    // ---------------------------------------------------------------- anomaly mode
+
+    /** Detect-anomaly mode: a NaN or Inf produced in forward or backward raises an error naming the op. */
+    public static AutoCloseable detectAnomaly() {
+        boolean[] a = ANOMALY.get();
+        boolean prev = a[0];
+        a[0] = true;
+        return () -> a[0] = prev;
+    }
+
+    public static boolean isAnomalyEnabled() {
+        return ANOMALY.get()[0];
+    }
+
+    /** Marks ops recorded until the returned scope closes as belonging to the module at {@code path}. */
+    public static AutoCloseable modulePath(String path) {
+        var stack = MODULE_PATH.get();
+        stack.push(path);
+        return stack::pop;
+    }
+
+    private static void checkFinite(String phase, Node node, Tensor t) {
+        if (t == null || !t.dtype().isFloatingPoint() || t.numel() == 0) return;
+        boolean finite;
+        try (var g = GradMode.noGrad()) {
+            finite = t.abs().le(Double.MAX_VALUE).all().item() != 0;
+        }
+        if (!finite) {
+            String where = node.modulePath() == null ? "" : " in module '" + node.modulePath() + "'";
+            throw new ArithmeticException("anomaly: " + phase + " of '" + node.name() + "'" + where
+                    + " produced NaN or Inf (shape " + java.util.Arrays.toString(t.shape()) + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /**
+     * Accumulates d(root)/d(leaf) into the {@code grad} of every leaf that requires grad.
+     *
+     * @param root        the tensor to differentiate (a scalar unless {@code gradRoot} is given)
+     * @param gradRoot    the gradient of some scalar with respect to root, or null for ones
+     * @param retainGraph keep the saved tensors so that backward can run through this graph again
+     * @param createGraph record the backward computation itself, for gradients of gradients
+     */
+    public static void backward(Tensor root, Tensor gradRoot, boolean retainGraph, boolean createGraph) {
+        run(List.of(root), gradRoot == null ? null : List.of(gradRoot), retainGraph, createGraph, null, "backward");
+    }
+
+    /**
+     * The gradients of {@code outputs} with respect to {@code inputs}, returned instead of
+     * accumulated (PyTorch's {@code torch.autograd.grad}). An input the outputs do not depend on
+     * gets a zero gradient.
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
+                                    boolean retainGraph, boolean createGraph) {
+        for (Tensor t : inputs) {
+            if (!t.requiresGrad()) {
+                throw new IllegalArgumentException("grad: an input of shape " + java.util.Arrays.toString(t.shape())
+                        + " does not require grad");
+            }
+        }
+        Map<Object, Tensor> captured = new IdentityHashMap<>();
+        run(outputs, gradOutputs, retainGraph, createGraph, new Capture(inputs, captured), "grad");
+        List<Tensor> result = new ArrayList<>();
+        for (Tensor t : inputs) {
+            Object key = t.gradFn() == null ? t : t.gradFn();
+            Tensor g = captured.get(key);
+            result.add(g != null ? g : Tensor.zerosLike(t));
+        }
+        return result;
+    }
+
+    private record Capture(List<Tensor> inputs, Map<Object, Tensor> captured) {
+        boolean wantsLeaf(Tensor t) {
+            for (Tensor i : inputs) if (i == t) return true;
+            return false;
+        }
+
+        boolean wantsNode(Node n) {
+            for (Tensor i : inputs) if (i.gradFn() == n) return true;
+            return false;
+        }
+    }
+
+    private static void run(List<Tensor> roots, List<Tensor> gradRoots, boolean retainGraph, boolean createGraph,
+                            Capture capture, String op) {
+        Map<Node, Tensor> pending = new IdentityHashMap<>();
+        List<Node> starts = new ArrayList<>();
+        for (int i = 0; i < roots.size(); i++) {
+            Tensor root = roots.get(i);
+            if (!root.requiresGrad()) {
+                throw new IllegalStateException(op + ": the tensor (shape " + java.util.Arrays.toString(root.shape())
+                        + ") does not require grad and has no grad_fn; call requiresGrad(true) on the leaves first");
+            }
+            Tensor g = gradRoots == null ? null : gradRoots.get(i);
+            if (g == null) {
+                if (root.numel() != 1) {
+                    throw new IllegalArgumentException(op + ": a gradient can be created implicitly only for a scalar output; "
+                            + "got shape " + java.util.Arrays.toString(root.shape()) + ", pass the output's gradient");
+                }
+                g = Tensor.onesLike(root);
+            } else if (!java.util.Arrays.equals(g.shape(), root.shape())) {
+                throw new IllegalArgumentException(op + ": gradient of shape " + java.util.Arrays.toString(g.shape())
+                        + " does not match the output's shape " + java.util.Arrays.toString(root.shape()));
+            }
+            if (root.gradFn() == null) {
+                deliverToLeaf(root, g, capture);
+            } else {
+                pending.merge(root.gradFn(), g, Tensor::add);
+                starts.add(root.gradFn());
+            }
+        }
+        List<Node> order = topologicalOrder(starts);
+        try (var mode = createGraph ? GradMode.enableGrad() : GradMode.noGrad()) {
+            for (Node node : order) {
+                Tensor g = pending.remove(node);
+                if (g == null) continue;
+                g = node.runHooks(g);
+                if (capture != null && capture.wantsNode(node)) capture.captured().merge(node, g, Tensor::add);
+                Tensor[] inputGrads = node.apply(g);
+                if (!retainGraph) node.release();
+                Tensor[] edges = node.edges();
+                for (int i = 0; i < edges.length; i++) {
+                    Tensor in = edges[i];
+                    if (in == null || !in.requiresGrad() || inputGrads[i] == null) continue;
+                    Tensor ig = inputGrads[i];
+                    if (isAnomalyEnabled()) checkFinite("backward", node, ig);
+                    if (in.gradFn() == null) deliverToLeaf(in, ig, capture);
+                    else pending.merge(in.gradFn(), ig, Tensor::add);
+                }
+            }
+        }
+    }
+
+    private static void deliverToLeaf(Tensor leaf, Tensor g, Capture capture) {
+        if (capture != null) {
+            if (capture.wantsLeaf(leaf)) capture.captured().merge(leaf, TensorAccess.get().leafHooks(leaf, g), Tensor::add);
+        } else {
+            TensorAccess.get().accumulate(leaf, g);
+        }
+    }
+
+    /** Nodes reachable from the starts, each after every node that feeds it a gradient. */
+    private static List<Node> topologicalOrder(List<Node> starts) {
+        Map<Node, Boolean> visited = new IdentityHashMap<>();
+        List<Node> postOrder = new ArrayList<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        for (Node s : starts) {
+            if (visited.containsKey(s)) continue;
+            visited.put(s, Boolean.TRUE);
+            stack.push(new Object[] {s, 0});
+            while (!stack.isEmpty()) {
+                Object[] frame = stack.peek();
+                Node n = (Node) frame[0];
+                int i = (Integer) frame[1];
+                Tensor[] edges = n.edges();
+                if (i < edges.length) {
+                    frame[1] = i + 1;
+                    Tensor in = edges[i];
+                    if (in != null && in.gradFn() != null && !visited.containsKey(in.gradFn())) {
+                        visited.put(in.gradFn(), Boolean.TRUE);
+                        stack.push(new Object[] {in.gradFn(), 0});
+                    }
+                } else {
+                    stack.pop();
+                    postOrder.add(n);
+                }
+            }
+        }
+        java.util.Collections.reverse(postOrder);
+        return postOrder;
+    }
+}

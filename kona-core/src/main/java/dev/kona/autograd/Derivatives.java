@@ -1,0 +1,235 @@
+package dev.kona.autograd;
+
+import dev.kona.DType;
+import dev.kona.Tensor;
+import dev.kona.ops.Op;
+import java.util.Arrays;
+
+/**
+ * Every derivative rule, one case per primitive of {@link Op}, written in Kona's own tensor ops
+ * so that they are differentiable themselves (gradients of gradients). Views, which are not
+ * backend primitives, have their rules at the end.
+ *
+ * <p>Each rule receives the gradient of the output, the op's inputs and its output, and returns
+ * one gradient per input (null for an input that gets none, such as an index or a condition).
+ */
+public final class Derivatives {
+    private Derivatives() {}
+
+    private static final double SQRT_2_OVER_PI = 0.7978845608028654;
+    private static final double INV_SQRT_2PI = 0.3989422804014327;
+
+    public static Tensor[] backward(Op op, Tensor g, Tensor[] in, Tensor out) {
+        return switch (op) {
+            case Op.Unary u -> new Tensor[] {unary(u, g, in[0], out)};
+            case Op.Binary b -> binary(b.kind(), g, in[0], in[1], out);
+            case Op.Where w -> new Tensor[] {null,
+                    sumToShape(Tensor.where(in[0], g, 0.0), in[1].shape()),
+                    sumToShape(Tensor.where(in[0], 0.0, g), in[2].shape())};
+            case Op.Copy c -> new Tensor[] {sumToShape(g, in[0].shape()).to(in[0].dtype())};
+            case Op.Fill f -> new Tensor[0];
+            case Op.Reduce r -> new Tensor[] {reduce(r, g, in[0], out)};
+            case Op.ArgReduce a -> throw new IllegalStateException("ArgReduce is recorded through its values (see Reductions)");
+            case Op.Cumulative c -> new Tensor[] {cumulative(c, g, in[0], out)};
+            case Op.Softmax s -> new Tensor[] {s.log()
+                    ? g.sub(out.exp().mul(g.sum(s.axis(), true)))
+                    : out.mul(g.sub(g.mul(out).sum(s.axis(), true)))};
+            case Op.MatMul m -> matmul(g, in[0], in[1]);
+            case Op.Gather ga -> new Tensor[] {Tensor.zerosLike(in[0]).scatterAdd(ga.axis(), in[1], g), null};
+            case Op.Scatter s -> new Tensor[] {
+                    s.add() ? g : g.scatter(s.axis(), in[1], 0.0),
+                    null,
+                    g.gather(s.axis(), in[1])};
+            case Op.IndexSelect s -> new Tensor[] {indexSelect(s.axis(), g, in[0], in[1]), null};
+            case Op.NonZero n -> new Tensor[] {null};
+            case Op.CountNonZero c -> new Tensor[] {null};
+            case Op.Sort s -> throw new IllegalStateException("Sort is recorded through its values (see Indexing)");
+            case Op.TopK t -> throw new IllegalStateException("TopK is recorded through its values (see Indexing)");
+        };
+    }
+
+    private static Tensor unary(Op.Unary u, Tensor g, Tensor x, Tensor out) {
+        return switch (u.kind()) {
+            case NEG -> g.neg();
+            case ABS -> g.mul(x.sign());
+            case EXP -> g.mul(out);
+            case LOG -> g.div(x);
+            case LOG1P -> g.div(x.add(1.0));
+            case EXPM1 -> g.mul(out.add(1.0));
+            case SQRT -> g.div(out.mul(2.0));
+            case RSQRT -> g.mul(out.pow(3).mul(-0.5));
+            case SQUARE -> g.mul(x.mul(2.0));
+            case RECIPROCAL -> g.mul(out.square()).neg();
+            case SIN -> g.mul(x.cos());
+            case COS -> g.mul(x.sin()).neg();
+            case TANH -> g.mul(out.square().rsub(1.0));
+            case SIGMOID -> g.mul(out.mul(out.rsub(1.0)));
+            case RELU -> g.mul(x.gt(0.0).to(g.dtype()));
+            case GELU -> {
+                Tensor cdf = x.mul(Math.sqrt(0.5)).erf().add(1.0).mul(0.5);
+                Tensor pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
+                yield g.mul(cdf.add(x.mul(pdf)));
+            }
+            case GELU_TANH -> {
+                Tensor x2 = x.square();
+                Tensor inner = x.add(x.mul(x2).mul(0.044715)).mul(SQRT_2_OVER_PI);
+                Tensor t = inner.tanh();
+                Tensor dInner = x2.mul(3 * 0.044715).add(1.0).mul(SQRT_2_OVER_PI);
+                yield g.mul(t.add(1.0).mul(0.5).add(x.mul(0.5).mul(t.square().rsub(1.0)).mul(dInner)));
+            }
+            case SILU -> {
+                Tensor s = x.sigmoid();
+                yield g.mul(s.mul(x.mul(s.rsub(1.0)).add(1.0)));
+            }
+            case SIGN, FLOOR, CEIL, ROUND -> Tensor.zerosLike(g);
+            case LOGICAL_NOT -> null;
+            case LEAKY_RELU -> g.mul(Tensor.where(x.gt(0.0), 1.0, Tensor.fullLike(x, u.p0())));
+            case ELU -> Tensor.where(x.gt(0.0), g, g.mul(out.add(u.p0())));
+            case SOFTPLUS -> {
+                Tensor bx = x.mul(u.p0());
+                yield Tensor.where(bx.gt(u.p1()), g, g.mul(bx.sigmoid()));
+            }
+            case CLAMP -> {
+                Tensor inside = Tensor.onesLike(x).to(DType.BOOL);
+                if (!Double.isNaN(u.p0())) inside = inside.logicalAnd(x.ge(u.p0()));
+                if (!Double.isNaN(u.p1())) inside = inside.logicalAnd(x.le(u.p1()));
+                yield g.mul(inside.to(g.dtype()));
+            }
+            case POW_SCALAR -> g.mul(x.pow(u.p0() - 1).mul(u.p0()));
+            case ERF -> g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI)));
+        };
+    }
+
+    private static Tensor[] binary(Op.BinaryKind k, Tensor g, Tensor a, Tensor b, Tensor out) {
+        int[] as = a.shape(), bs = b.shape();
+        return switch (k) {
+            case ADD -> new Tensor[] {sumToShape(g, as), sumToShape(g, bs)};
+            case SUB -> new Tensor[] {sumToShape(g, as), sumToShape(g.neg(), bs)};
+            case MUL -> new Tensor[] {sumToShape(g.mul(b), as), sumToShape(g.mul(a), bs)};
+            case DIV -> new Tensor[] {sumToShape(g.div(b), as), sumToShape(g.mul(a).div(b.square()).neg(), bs)};
+            case POW -> new Tensor[] {
+                    sumToShape(g.mul(b).mul(a.pow(b.sub(1.0))), as),
+                    sumToShape(g.mul(out).mul(Tensor.where(a.gt(0.0), a.log(), 0.0)), bs)};
+            case MAXIMUM, MINIMUM -> {
+                // Ties split the gradient evenly, as PyTorch does.
+                Tensor aWins = k == Op.BinaryKind.MAXIMUM ? a.gt(b) : a.lt(b);
+                Tensor tie = a.eq(b);
+                Tensor wa = aWins.to(g.dtype()).add(tie.to(g.dtype()).mul(0.5));
+                yield new Tensor[] {sumToShape(g.mul(wa), as), sumToShape(g.mul(wa.rsub(1.0)), bs)};
+            }
+            case EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR -> new Tensor[] {null, null};
+        };
+    }
+
+    private static Tensor reduce(Op.Reduce r, Tensor g, Tensor x, Tensor out) {
+        int[] axes = r.axes();
+        Tensor ge = r.keepDim() ? g : unsqueezeAxes(g, axes);
+        Tensor oe = r.keepDim() ? out : unsqueezeAxes(out, axes);
+        return switch (r.kind()) {
+            case SUM -> ge.expand(x.shape());
+            case PROD -> ge.mul(oe).div(x);
+            case MAX, MIN -> {
+                Tensor hit = x.eq(oe).to(g.dtype());
+                yield ge.mul(hit).div(hit.sum(axes, true));
+            }
+            case ALL, ANY -> null;
+        };
+    }
+
+    private static Tensor cumulative(Op.Cumulative c, Tensor g, Tensor x, Tensor out) {
+        int axis = c.axis();
+        // d/dx_i of sum_j g_j * y_j where y_j = sum_{k<=j} x_k: the reversed cumulative sum of g.
+        Tensor revCum = g.sum(axis, true).sub(g.cumsum(axis)).add(g);
+        if (!c.product()) return revCum;
+        Tensor gy = g.mul(out);
+        return gy.sum(axis, true).sub(gy.cumsum(axis)).add(gy).div(x);
+    }
+
+    private static Tensor[] matmul(Tensor g, Tensor a, Tensor b) {
+        // a: [..., m, k], b: [..., k, n] (batch dims broadcast); g: [..., m, n]
+        Tensor da = g.matmul(b.transpose(-1, -2));
+        Tensor db = a.transpose(-1, -2).matmul(g);
+        return new Tensor[] {sumToShape(da, a.shape()), sumToShape(db, b.shape())};
+    }
+
+    private static Tensor indexSelect(int axis, Tensor g, Tensor x, Tensor index) {
+        if (x.dim() == 0) return g.reshape();
+        int[] shape = new int[x.dim()];
+        Arrays.fill(shape, 1);
+        shape[axis] = index.numel() == 1 && index.dim() == 0 ? 1 : index.size(0);
+        Tensor idx = index.reshape(shape).expand(g.shape());
+        return Tensor.zerosLike(x).scatterAdd(axis, idx, g);
+    }
+
+    // ---------------------------------------------------------------- ops recorded by the front end
+
+    /** max/min along an axis, sort, topk: the gradient of the values goes back to where they came from. */
+    public static Tensor takeAlongBackward(Tensor g, Tensor x, int axis, Tensor indices, boolean keepDim) {
+        if (x.dim() == 0) return g.reshape();
+        Tensor gi = keepDim ? g : g.unsqueeze(axis);
+        Tensor ii = keepDim ? indices : indices.unsqueeze(axis);
+        return Tensor.zerosLike(x).scatterAdd(axis, ii, gi);
+    }
+
+    /** cat: each input receives its slice of the gradient. */
+    public static Tensor[] catBackward(Tensor g, int axis, int[] sizes) {
+        Tensor[] out = new Tensor[sizes.length];
+        int at = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = g.narrow(axis, at, sizes[i]);
+            at += sizes[i];
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** reshape, view, flatten, unflatten, squeeze, unsqueeze: back to the input's shape. */
+    public static Tensor reshapeBackward(Tensor g, int[] inputShape) {
+        return g.reshape(inputShape);
+    }
+
+    /** permute, transpose, t: the inverse permutation. */
+    public static Tensor permuteBackward(Tensor g, int[] dims) {
+        int[] inverse = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) inverse[dims[i]] = i;
+        return g.permute(inverse);
+    }
+
+    /** expand, broadcastTo: sum over the broadcast dimensions. */
+    public static Tensor expandBackward(Tensor g, int[] inputShape) {
+        return sumToShape(g, inputShape);
+    }
+
+    /**
+     * slice, narrow, select, asStrided: the gradient lands in the viewed positions of a zero
+     * tensor shaped like the input, through the same view.
+     */
+    public static Tensor viewIntoZeros(Tensor g, int[] inputShape, java.util.function.UnaryOperator<Tensor> view) {
+        Tensor z = Tensor.zeros(inputShape, g.dtype());
+        view.apply(z).copyFrom(g);
+        return z;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Sums a broadcast gradient back to the shape of the operand it came from. */
+    public static Tensor sumToShape(Tensor g, int[] shape) {
+        int[] gs = g.shape();
+        if (Arrays.equals(gs, shape)) return g;
+        int lead = gs.length - shape.length;
+        int[] axes = new int[gs.length];
+        int n = 0;
+        for (int i = 0; i < gs.length; i++) {
+            if (i < lead || (shape[i - lead] == 1 && gs[i] != 1)) axes[n++] = i;
+        }
+        Tensor r = n == 0 ? g : g.sum(Arrays.copyOf(axes, n), true);
+        return r.reshape(shape);
+    }
+
+    private static Tensor unsqueezeAxes(Tensor t, int[] axes) {
+        Tensor r = t;
+        for (int a : axes) r = r.unsqueeze(a);
+        return r;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.kona.autograd;
+
+import dev.kona.Tensor;
+
+/**
+ * The engine's access to a tensor's autograd fields, which are not public API. {@link Tensor}
+ * installs the implementation when it loads (the JDK's "shared secrets" pattern).
+ */
+public interface TensorAccess {
+    void setGradFn(Tensor t, Node node);
+
+    /** Adds to a leaf's {@code grad} (running its hooks first). */
+    void accumulate(Tensor leaf, Tensor grad);
+
+    /** Runs a leaf's hooks on a gradient that is returned rather than accumulated. */
+    Tensor leafHooks(Tensor leaf, Tensor grad);
+
+    static void install(TensorAccess access) {
+        Holder.access = access;
+    }
+
+    static TensorAccess get() {
+        if (Holder.access == null) {
+            try {
+                Class.forName(Tensor.class.getName(), true, Tensor.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return Holder.access;
+    }
+
+    final class Holder {
+        private Holder() {}
+
+        static volatile TensorAccess access;
+    }
+}
