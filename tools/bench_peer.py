@@ -85,16 +85,58 @@ def torch_workloads(names, threads):
     return out
 
 
+def torch_train_workloads(names, threads):
+    """Training-step workloads of `./kona bench train`: the seed-002 MLP (784-128-10, ReLU,
+    dropout 0.2, Adam, cross-entropy) at batch 32 and 128, and a 1,000-op autograd chain."""
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    out = {}
+    for name in names:
+        if name.startswith("mlp_train_step_b"):
+            batch = int(name[len("mlp_train_step_b"):])
+            model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(),
+                                        torch.nn.Dropout(0.2), torch.nn.Linear(128, 10))
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+            loss_fn = torch.nn.CrossEntropyLoss()
+            x = torch.rand(batch, 28, 28)
+            y = torch.randint(0, 10, (batch,))
+
+            def step(model=model, opt=opt, x=x, y=y, loss_fn=loss_fn):
+                opt.zero_grad()
+                loss = loss_fn(model(x), y)
+                loss.backward()
+                opt.step()
+            out[name] = step
+        elif name == "op_chain_1000":
+            x0 = torch.randn(8, requires_grad=True)
+            w = torch.randn(8)
+
+            def chain(x0=x0, w=w):
+                y = x0
+                for i in range(1000):
+                    y = y * w if i % 2 == 0 else torch.tanh(y + w)
+                y.sum().backward()
+                x0.grad = None
+            out[name] = chain
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--peer", choices=["openblas", "torch"], required=True)
+    ap.add_argument("--peer", choices=["openblas", "torch", "torch-train"], required=True)
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--budget-ms", type=float, default=300.0)
     ap.add_argument("--names", required=True)
     args = ap.parse_args()
     names = [n for n in args.names.split(",") if n]
     try:
-        table = numpy_workloads(names) if args.peer == "openblas" else torch_workloads(names, args.threads)
+        if args.peer == "openblas":
+            table = numpy_workloads(names)
+        elif args.peer == "torch-train":
+            table = torch_train_workloads(names, args.threads)
+        else:
+            table = torch_workloads(names, args.threads)
     except ImportError as e:
         print(json.dumps({"error": f"{args.peer} is not installed for python3 ({e}); "
                                    f"install torch/numpy with pip or apt (python3-torch, python3-numpy)"}))
