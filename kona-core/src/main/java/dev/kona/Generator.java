@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * whatever the thread count. The global one is reseeded by {@link Kona#manualSeed}.
  */
 public final class Generator {
-    private static volatile Generator global = new Generator(System.nanoTime());
+    private static final Generator GLOBAL = new Generator(System.nanoTime());
 
     private SplittableRandom random;
     private long seed;
@@ -18,11 +18,12 @@ public final class Generator {
 
     /** The generator used when none is given. */
     public static Generator global() {
-        return global;
+        return GLOBAL;
     }
 
+    /** Reseeds the global generator in place, so code holding it follows the new seed. */
     static void reseedGlobal(long seed) {
-        global = new Generator(seed);
+        GLOBAL.manualSeed(seed);
     }
 
     /** Restarts this generator's sequence from {@code seed}; returns this. */

@@ -94,11 +94,20 @@ class AutogradTest {
     }
 
     @Test
-    void anomalyModeNamesTheOp() throws Exception {
+    void anomalyModeNamesTheOp() {
         Tensor x = Tensor.of(-1.0).requiresGrad(true);
         try (var a = Autograd.detectAnomaly()) {
             var e = assertThrows(ArithmeticException.class, () -> x.sqrt());
             assertTrue(e.getMessage().contains("sqrt"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anomalyModeCatchesFloat32Overflow() {
+        Tensor w = Tensor.of(1e30f).requiresGrad(true);
+        try (var a = Autograd.detectAnomaly()) {
+            var e = assertThrows(ArithmeticException.class, () -> w.mul(w));
+            assertTrue(e.getMessage().contains("mul"), e.getMessage());
         }
     }
 

@@ -41,8 +41,15 @@ public final class Autograd {
 
     // ---------------------------------------------------------------- anomaly mode
 
+    /** A scope whose close cannot fail, for try-with-resources. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Detect-anomaly mode: a NaN or Inf produced in forward or backward raises an error naming the op. */
-    public static AutoCloseable detectAnomaly() {
+    public static Scope detectAnomaly() {
         boolean[] a = ANOMALY.get();
         boolean prev = a[0];
         a[0] = true;
@@ -54,7 +61,7 @@ public final class Autograd {
     }
 
     /** Marks ops recorded until the returned scope closes as belonging to the module at {@code path}. */
-    public static AutoCloseable modulePath(String path) {
+    public static Scope modulePath(String path) {
         var stack = MODULE_PATH.get();
         stack.push(path);
         return stack::pop;
@@ -64,7 +71,8 @@ public final class Autograd {
         if (t == null || !t.dtype().isFloatingPoint() || t.numel() == 0) return;
         boolean finite;
         try (var g = GradMode.noGrad()) {
-            finite = t.abs().le(Double.MAX_VALUE).all().item() != 0;
+            // lt(+inf) is false for Inf and for NaN alike.
+            finite = t.abs().lt(Double.POSITIVE_INFINITY).all().item() != 0;
         }
         if (!finite) {
             String where = node.modulePath() == null ? "" : " in module '" + node.modulePath() + "'";

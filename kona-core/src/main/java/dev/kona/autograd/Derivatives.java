@@ -22,7 +22,7 @@ public final class Derivatives {
     public static Tensor[] backward(Op op, Tensor g, Tensor[] in, Tensor out) {
         return switch (op) {
             case Op.Unary u -> new Tensor[] {unary(u, g, in[0], out)};
-            case Op.Binary b -> binary(b.kind(), g, in[0], in[1], out);
+            case Op.Binary b -> onlyNeeded(binary(b.kind(), g, in[0], in[1], out), in);
             case Op.Where w -> new Tensor[] {null,
                     sumToShape(Tensor.where(in[0], g, 0.0), in[1].shape()),
                     sumToShape(Tensor.where(in[0], 0.0, g), in[2].shape())};
@@ -146,10 +146,27 @@ public final class Derivatives {
     }
 
     private static Tensor[] matmul(Tensor g, Tensor a, Tensor b) {
-        // a: [..., m, k], b: [..., k, n] (batch dims broadcast); g: [..., m, n]
-        Tensor da = g.matmul(b.transpose(-1, -2));
-        Tensor db = a.transpose(-1, -2).matmul(g);
-        return new Tensor[] {sumToShape(da, a.shape()), sumToShape(db, b.shape())};
+        // a: [..., m, k], b: [..., k, n] (batch dims broadcast); g: [..., m, n]. Only the gradients
+        // that are needed are computed, each in the layout of its operand (as PyTorch does): the
+        // gradient of a transposed weight (x.matmul(w.t())) is computed transposed, so that it
+        // arrives at the weight contiguous, with no copy.
+        Tensor da = null, db = null;
+        if (a.requiresGrad()) {
+            da = isTransposed(a) ? b.matmul(g.transpose(-1, -2)).transpose(-1, -2) : g.matmul(b.transpose(-1, -2));
+            da = sumToShape(da, a.shape());
+        }
+        if (b.requiresGrad()) {
+            db = isTransposed(b) ? g.transpose(-1, -2).matmul(a).transpose(-1, -2) : a.transpose(-1, -2).matmul(g);
+            db = sumToShape(db, b.shape());
+        }
+        return new Tensor[] {da, db};
+    }
+
+    /** True for a matrix stored column by column (unit stride along its rows), e.g. {@code w.t()}. */
+    private static boolean isTransposed(Tensor t) {
+        int[] st = t.stride(), sh = t.shape();
+        int r = st.length;
+        return sh[r - 2] > 1 && sh[r - 1] > 1 && st[r - 2] == 1 && st[r - 1] != 1;
     }
 
     private static Tensor indexSelect(int axis, Tensor g, Tensor x, Tensor index) {
@@ -212,6 +229,12 @@ public final class Derivatives {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Drops gradients for inputs that do not require grad (they would be ignored anyway). */
+    private static Tensor[] onlyNeeded(Tensor[] grads, Tensor[] inputs) {
+        for (int i = 0; i < grads.length; i++) if (!inputs[i].requiresGrad()) grads[i] = null;
+        return grads;
+    }
 
     /** Sums a broadcast gradient back to the shape of the operand it came from. */
     public static Tensor sumToShape(Tensor g, int[] shape) {

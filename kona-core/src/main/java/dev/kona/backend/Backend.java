@@ -27,6 +27,14 @@ public interface Backend {
      */
     Storage fromHost(DType dtype, Object hostArray);
 
+    /**
+     * Like {@link #fromHost}, for an array the caller just created and will not touch again: a
+     * backend whose storage is host memory may keep it without copying.
+     */
+    default Storage adoptHost(DType dtype, Object hostArray) {
+        return fromHost(dtype, hostArray);
+    }
+
     /** Copies a contiguous region of a buffer to a new host array of the dtype's host type. */
     Object toHost(Storage storage, int offset, int length);
 

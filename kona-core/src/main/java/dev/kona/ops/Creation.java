@@ -16,6 +16,12 @@ public final class Creation {
         return Tensor.fromStorage(backend.fromHost(dtype, host), Layout.contiguous(shape));
     }
 
+    /** Like {@link #upload} for an array this class just made and nobody else holds: no copy. */
+    private static Tensor adopt(DType dtype, Object fresh, int[] shape) {
+        var backend = Dispatch.backend(Device.CPU);
+        return Tensor.fromStorage(backend.adoptHost(dtype, fresh), Layout.contiguous(shape));
+    }
+
     public static Tensor full(int[] shape, double value, DType dtype) {
         String op = value == 0 ? "zeros" : value == 1 ? "ones" : "full";
         int[] s = Shape.checkSizes(op, shape);
@@ -82,11 +88,11 @@ public final class Creation {
         if (dtype == DType.FLOAT64) {
             double[] d = new double[n];
             g.fillUniform(d);
-            return upload(DType.FLOAT64, d, shape);
+            return adopt(DType.FLOAT64, d, shape);
         }
         float[] f = new float[n];
         g.fillUniform(f);
-        return upload(DType.FLOAT32, f, shape).to(requireFloat("rand", dtype));
+        return adopt(DType.FLOAT32, f, shape).to(requireFloat("rand", dtype));
     }
 
     public static Tensor randn(Generator g, int[] shape, DType dtype) {
@@ -94,11 +100,11 @@ public final class Creation {
         if (dtype == DType.FLOAT64) {
             double[] d = new double[n];
             g.fillNormal(d);
-            return upload(DType.FLOAT64, d, shape);
+            return adopt(DType.FLOAT64, d, shape);
         }
         float[] f = new float[n];
         g.fillNormal(f);
-        return upload(DType.FLOAT32, f, shape).to(requireFloat("randn", dtype));
+        return adopt(DType.FLOAT32, f, shape).to(requireFloat("randn", dtype));
     }
 
     private static DType requireFloat(String op, DType dtype) {
@@ -115,7 +121,7 @@ public final class Creation {
         int n = Shape.checkedNumel("randint", Shape.checkSizes("randint", shape));
         long[] d = new long[n];
         for (int i = 0; i < n; i++) d[i] = g.nextLong(low, high);
-        return upload(DType.INT64, d, shape);
+        return adopt(DType.INT64, d, shape);
     }
 
     private static int[] checkData(String op, int length, int[] shape) {

@@ -12,6 +12,9 @@ public final class Views {
     private Views() {}
 
     private static Tensor view(Tensor t, int[] shape, int[] strides, int offset) {
+        // An empty view reads nothing: offset 0 keeps it inside its storage (narrowing an empty
+        // tensor could move the offset past the end, which host copies then tripped over).
+        if (Shape.numel(shape) == 0) offset = 0;
         return Tensor.fromStorage(t.storage(), new Layout(shape, strides, offset));
     }
 

@@ -41,6 +41,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Storage adoptHost(DType dtype, Object hostArray) {
+        if (hostArray.getClass() != CpuStorage.hostType(dtype)) return fromHost(dtype, hostArray);
+        return new CpuStorage(dtype, hostArray);
+    }
+
+    @Override
     public Object toHost(Storage storage, int offset, int length) {
         var s = (CpuStorage) storage;
         Object out = CpuStorage.newArray(s.dtype(), length);

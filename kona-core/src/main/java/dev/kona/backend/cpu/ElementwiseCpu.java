@@ -164,6 +164,12 @@ final class ElementwiseCpu {
             plan.run(GRAIN_CHEAP, (offs, n) -> {
                 for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) dout[oi] = fa[si];
             });
+        } else if (od == DType.FLOAT32 && sd == DType.BOOL) {
+            byte[] ba = (byte[]) a;
+            float[] fo = (float[]) o;
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) fo[oi] = ba[si];
+            });
         } else if (od == sd) {
             plan.run(GRAIN_CHEAP, (offs, n) -> {
                 for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) System.arraycopy(a, si, o, oi, 1);
