@@ -60,7 +60,7 @@ public final class Tensor {
                     // clipping may later change a grad in place.
                     leaf.grad = g.dtype() == leaf.dtype() ? g.copy() : g.to(leaf.dtype());
                 } else {
-                    leaf.grad = leaf.grad.add(g);
+                    leaf.grad = leaf.grad.add(g.dtype() == leaf.dtype() ? g : g.to(leaf.dtype()));
                 }
             }
 

@@ -1,15 +1,20 @@
 package dev.kona;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.kona.autograd.Autograd;
+import dev.kona.autograd.GradCheck;
 import dev.kona.testing.Make;
 import dev.kona.testing.Nd;
 import dev.kona.testing.OpDatabase;
 import dev.kona.testing.OpInfo;
+import dev.kona.testing.OpInfo.Args;
 import dev.kona.testing.OpInfo.ErrorCase;
+import dev.kona.testing.OpInfo.Grad;
 import dev.kona.testing.OpInfo.Sample;
 import dev.kona.testing.TensorAssert;
 import java.util.ArrayList;
@@ -17,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -26,7 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The generic suites over the op database: every entry's forward results against its float64
  * reference on the inputs as given, on contiguous copies and on two non-contiguous copies of the
- * same values; result dtypes; views sharing storage; error messages; and coverage of the op set.
+ * same values; result dtypes; views sharing storage; error messages; coverage of the op set; and
+ * gradients: finite-difference checks of every differentiable entry (first order on contiguous,
+ * transposed, stepped and expanded inputs, second order on a subset), zero gradients of the
+ * piecewise-constant ops, no graph from the non-differentiable ones, gradients shaped and typed
+ * like their inputs, and coverage of all of that.
  */
 class OpDatabaseTest {
 
@@ -197,5 +207,262 @@ class OpDatabaseTest {
         Set<String> missing = new TreeSet<>(PUBLIC_OPS);
         missing.removeAll(names);
         assertTrue(missing.isEmpty(), "public ops without a database entry: " + missing);
+    }
+
+    // ------------------------------------------------------------------ gradients
+
+    /** Entries with no gradient at all: their outputs are bool or integer. Every other entry is gradient-checked. */
+    private static final Set<String> NON_DIFFERENTIABLE = Set.of("eq", "ne", "lt", "le", "gt", "ge", "logicalAnd",
+            "logicalOr", "logicalXor", "logicalNot", "all", "any", "argmax", "argmin", "argsort", "nonzero", "oneHot");
+
+    /** Piecewise-constant entries: differentiable, with gradients that are zeros (checked). */
+    private static final Set<String> ZERO_GRADIENT = Set.of("sign", "floor", "ceil", "round");
+
+    /** Entries whose second derivatives must be checked: elementwise, matmul, softmax, reductions, views, indexing. */
+    private static final Set<String> SECOND_ORDER = Set.of("exp", "log", "sqrt", "tanh", "sigmoid", "gelu", "geluTanh",
+            "silu", "erf", "softplus", "elu", "reciprocal", "mul", "div", "pow(tensor)", "pow(scalar)", "where", "matmul",
+            "bmm", "softmax", "logSoftmax", "sum", "mean", "prod", "amax", "var", "norm", "logsumexp", "cumsum", "cumprod",
+            "reshape", "permute", "slice", "narrow", "select", "expand", "flatten", "index", "cat", "gather", "scatter",
+            "scatterAdd", "indexSelect", "maskedFill");
+
+    static Stream<OpInfo> differentiableEntries() {
+        return OpDatabase.all().stream().filter(o -> o.grad().kind() != Grad.NONE);
+    }
+
+    static Stream<OpInfo> zeroGradientEntries() {
+        return OpDatabase.all().stream().filter(o -> o.grad().kind() == Grad.ZERO);
+    }
+
+    static Stream<OpInfo> nonDifferentiableEntries() {
+        return OpDatabase.all().stream().filter(o -> o.grad().kind() == Grad.NONE);
+    }
+
+    static Stream<OpInfo> secondOrderEntries() {
+        return OpDatabase.all().stream().filter(o -> o.grad().secondOrder());
+    }
+
+    /** One way of feeding a gradient-check sample to the op: the leaves, and the op applied to (views of) them. */
+    private record GradCase(String layout, List<Tensor> leaves, Function<List<Tensor>, Tensor> fn) {}
+
+    /** Floating-point inputs with two or more elements get other layouts; indices, masks and scalars do not. */
+    private static boolean relayable(Tensor t) {
+        return t.dtype().isFloatingPoint() && t.dim() > 0 && t.numel() > 1;
+    }
+
+    /** The same values stored transposed (dimensions reversed), built differentiably from {@code t}. */
+    static Tensor transposedView(Tensor t) {
+        if (!relayable(t) || t.dim() < 2) return t;
+        return Make.reversedLayout(Make.reversedLayout(t).contiguous());
+    }
+
+    /** The same values with a step of 2 and an offset of 1 along the last dimension, built differentiably. */
+    static Tensor steppedView(Tensor t) {
+        if (!relayable(t)) return t;
+        return Tensor.stack(List.of(Tensor.zerosLike(t), t), -1).select(-1, 1);
+    }
+
+    private static int floatNumel(Sample s) {
+        return s.inputs().stream().filter(t -> t.dtype().isFloatingPoint()).mapToInt(t -> (int) t.numel()).sum();
+    }
+
+    /**
+     * The layouts a gradient-check sample runs in. GradCheck's leaves are contiguous float64, so the
+     * other layouts are built inside the checked function: transposed storage, a step of 2 and,
+     * unless the op has no derivative at ties, stride 0 (leaves of one row expanded to the sample's
+     * shape, which repeats values).
+     */
+    private static List<GradCase> gradCases(OpInfo op, Sample s) {
+        Args a = s.args();
+        List<GradCase> cases = new ArrayList<>();
+        cases.add(new GradCase("contiguous", s.inputs(), in -> op.gradOutput(in, a)));
+        if (op.sameLayoutOnly() || s.inputs().stream().noneMatch(OpDatabaseTest::relayable)) return cases;
+        if (s.inputs().stream().anyMatch(t -> relayable(t) && !transposedView(t).isContiguous())) {
+            cases.add(new GradCase("transposed", s.inputs(), in -> op.gradOutput(mapInputs(in, OpDatabaseTest::transposedView), a)));
+        }
+        cases.add(new GradCase("stepped", s.inputs(), in -> op.gradOutput(mapInputs(in, OpDatabaseTest::steppedView), a)));
+        if (!op.grad().distinct() && s.inputs().stream().anyMatch(t -> relayable(t) && t.size(0) > 1)) {
+            List<int[]> shapes = s.inputs().stream().map(Tensor::shape).toList();
+            List<Tensor> rows = mapInputs(s.inputs(), t -> relayable(t) && t.size(0) > 1 ? t.narrow(0, 0, 1).copy() : t);
+            cases.add(new GradCase("expanded", rows, in -> {
+                List<Tensor> e = new ArrayList<>();
+                for (int i = 0; i < in.size(); i++) {
+                    Tensor t = in.get(i);
+                    e.add(Arrays.equals(t.shape(), shapes.get(i)) ? t : t.expand(shapes.get(i)));
+                }
+                return op.gradOutput(e, a);
+            }));
+        }
+        return cases;
+    }
+
+    /** The exception, with where it came from unless it is a gradient mismatch. */
+    private static String describe(Throwable e) {
+        if (e instanceof AssertionError) return e.toString();
+        StringBuilder sb = new StringBuilder(e.toString());
+        StackTraceElement[] st = e.getStackTrace();
+        for (int i = 0; i < Math.min(8, st.length); i++) sb.append("\n        at ").append(st[i]);
+        return sb.toString();
+    }
+
+    private static void failIfAny(List<String> failures) {
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " failure(s):\n" + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+        }
+    }
+
+    /** First derivatives against central differences, in float64, in every layout. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("differentiableEntries")
+    void gradientsMatchFiniteDifferences(OpInfo op) {
+        List<Sample> samples = op.gradSamples(OpDatabase.generator(op));
+        assertFalse(samples.isEmpty(), op.name() + " has no gradient-check samples");
+        List<String> failures = new ArrayList<>();
+        for (Sample s : samples) {
+            for (GradCase c : gradCases(op, s)) {
+                try {
+                    GradCheck.check(c.fn(), c.leaves());
+                } catch (RuntimeException | AssertionError e) {
+                    failures.add(op.name() + " [" + s + "] (" + c.layout() + "): " + describe(e));
+                }
+            }
+        }
+        failIfAny(failures);
+    }
+
+    /** Second derivatives (gradients of gradients, with createGraph) of a few small samples, of the op's output squared. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondOrderEntries")
+    void secondDerivativesMatchFiniteDifferences(OpInfo op) {
+        List<Sample> small = op.gradSamples(OpDatabase.generator(op)).stream()
+                .filter(s -> floatNumel(s) > 0 && floatNumel(s) <= 24).limit(3).toList();
+        assertFalse(small.isEmpty(), op.name() + " has no small gradient-check sample");
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < small.size(); i++) {
+            Sample s = small.get(i);
+            List<GradCase> cases = gradCases(op, s);
+            // Every layout for the first sample, contiguous for the others.
+            for (GradCase c : i == 0 ? cases : cases.subList(0, 1)) {
+                try {
+                    GradCheck.checkSecondOrder(in -> {
+                        Tensor y = c.fn().apply(in);
+                        return y.mul(y);
+                    }, c.leaves());
+                } catch (RuntimeException | AssertionError e) {
+                    failures.add(op.name() + " [" + s + "] (" + c.layout() + ", second order): " + describe(e));
+                }
+            }
+        }
+        failIfAny(failures);
+    }
+
+    /** sign, floor, ceil, round: recorded in the graph, with gradients that are exactly zero. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("zeroGradientEntries")
+    void piecewiseConstantOpsHaveZeroGradients(OpInfo op) {
+        for (Sample s : op.gradSamples(OpDatabase.generator(op))) {
+            List<Tensor> leaves = mapInputs(s.inputs(), t -> t.dtype().isFloatingPoint() ? t.copy().requiresGrad(true) : t);
+            Tensor y = op.gradOutput(leaves, s.args());
+            assertTrue(y.requiresGrad(), op.name() + " [" + s + "]: the output is not in the graph");
+            List<Tensor> wrt = leaves.stream().filter(Tensor::requiresGrad).toList();
+            List<Tensor> grads = Autograd.grad(List.of(y), wrt, List.of(Tensor.onesLike(y)), false, false);
+            for (int i = 0; i < wrt.size(); i++) {
+                assertArrayEquals(wrt.get(i).shape(), grads.get(i).shape(), op.name() + " [" + s + "]: gradient shape");
+                for (double v : grads.get(i).toDoubleArray()) assertEquals(0.0, v, 0.0, op.name() + " [" + s + "]: gradient");
+            }
+        }
+    }
+
+    /** Comparisons, logical ops, argmax, nonzero...: bool or integer outputs, outside any graph, even from inputs that require grad. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nonDifferentiableEntries")
+    void nonDifferentiableOpsRecordNothing(OpInfo op) {
+        List<String> failures = new ArrayList<>();
+        for (Sample s : op.samples().apply(OpDatabase.generator(op))) {
+            if (s.inputs().stream().anyMatch(t -> t.numel() > 1000)) continue;
+            List<Tensor> in = mapInputs(s.inputs(),
+                    t -> t.dtype().isFloatingPoint() && !t.isWrappedNumber() ? t.detach().requiresGrad(true) : t);
+            for (Tensor out : op.op().apply(in, s.args())) {
+                if (out.dtype().isFloatingPoint() || out.requiresGrad()) {
+                    failures.add(op.name() + " [" + s + "]: output " + out.dtype() + (out.requiresGrad() ? " requires grad" : ""));
+                }
+            }
+        }
+        failIfAny(failures);
+    }
+
+    /**
+     * Backward on the samples as given (float32, float16, bfloat16, mixed dtypes, broadcast and
+     * non-contiguous inputs): every non-empty leaf gets a gradient of its own shape and dtype.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("differentiableEntries")
+    void gradientsHaveTheInputsShapesAndDtypes(OpInfo op) {
+        List<String> failures = new ArrayList<>();
+        for (Sample s : op.samples().apply(OpDatabase.generator(op))) {
+            if (s.inputs().stream().anyMatch(t -> t.numel() > 1000)) continue;
+            List<Tensor> in = mapInputs(s.inputs(),
+                    t -> t.dtype().isFloatingPoint() && !t.isWrappedNumber() ? t.detach().requiresGrad(true) : t);
+            if (in.stream().noneMatch(Tensor::requiresGrad)) continue;
+            String ctx = op.name() + " [" + s + "]";
+            try {
+                Tensor loss = null;
+                for (Tensor out : op.op().apply(in, s.args())) {
+                    if (!out.dtype().isFloatingPoint()) continue;
+                    if (!out.requiresGrad()) {
+                        failures.add(ctx + ": a " + out.dtype() + " output does not require grad");
+                        continue;
+                    }
+                    Tensor term = out.to(DType.FLOAT64).sum();
+                    loss = loss == null ? term : loss.add(term);
+                }
+                if (loss == null) continue;
+                loss.backward();
+                for (int i = 0; i < in.size(); i++) {
+                    Tensor leaf = in.get(i), g = leaf.grad();
+                    if (!leaf.requiresGrad()) continue;
+                    if (g == null) {
+                        if (leaf.numel() > 0) failures.add(ctx + ": input " + i + " got no gradient");
+                        continue;
+                    }
+                    if (!Arrays.equals(g.shape(), leaf.shape()) || g.dtype() != leaf.dtype()) {
+                        failures.add(ctx + ": input " + i + " " + Arrays.toString(leaf.shape()) + ":" + leaf.dtype() + " got a gradient "
+                                + Arrays.toString(g.shape()) + ":" + g.dtype());
+                    }
+                }
+            } catch (RuntimeException | AssertionError e) {
+                failures.add(ctx + ": " + e);
+            }
+        }
+        failIfAny(failures);
+    }
+
+    /**
+     * Fails when a differentiable entry has no gradient check: every entry that is not listed as
+     * non-differentiable must be declared differentiable (or zero-gradient) and have a sample
+     * with a non-empty floating-point input; the listed ones must be declared so; the second-order
+     * subset must be flagged.
+     */
+    @Test
+    void everyDifferentiableEntryHasAGradientCheck() {
+        List<String> problems = new ArrayList<>();
+        Set<String> names = OpDatabase.exercised().keySet();
+        for (String n : NON_DIFFERENTIABLE) if (!names.contains(n)) problems.add("listed as non-differentiable but no entry: " + n);
+        for (String n : ZERO_GRADIENT) if (!names.contains(n)) problems.add("listed as zero-gradient but no entry: " + n);
+        for (String n : SECOND_ORDER) {
+            if (!names.contains(n)) problems.add("listed for second order but no entry: " + n);
+            else if (!OpDatabase.get(n).grad().secondOrder()) problems.add(n + ": second derivatives are not checked (secondOrder())");
+        }
+        for (OpInfo op : OpDatabase.all()) {
+            Grad expected = NON_DIFFERENTIABLE.contains(op.name()) ? Grad.NONE
+                    : ZERO_GRADIENT.contains(op.name()) ? Grad.ZERO : Grad.DIFFERENTIABLE;
+            if (op.grad().kind() != expected) {
+                problems.add(op.name() + ": declared " + op.grad().kind() + ", expected " + expected
+                        + (expected == Grad.DIFFERENTIABLE ? " (only the listed non-differentiable entries may opt out)" : ""));
+            }
+            if (expected == Grad.NONE) continue;
+            long checked = op.gradSamples(OpDatabase.generator(op)).stream().filter(s -> floatNumel(s) > 0).count();
+            if (checked == 0) problems.add(op.name() + ": differentiable, but no gradient-check sample has a non-empty floating-point input");
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 }

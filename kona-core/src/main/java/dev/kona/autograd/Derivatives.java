@@ -39,7 +39,7 @@ public final class Derivatives {
             case Op.Scatter s -> new Tensor[] {
                     s.add() ? g : g.scatter(s.axis(), in[1], 0.0),
                     null,
-                    g.gather(s.axis(), in[1])};
+                    padWithZeros(g.gather(s.axis(), in[1]), in[2].shape())};
             case Op.IndexSelect s -> new Tensor[] {indexSelect(s.axis(), g, in[0], in[1]), null};
             case Op.NonZero n -> new Tensor[] {null};
             case Op.CountNonZero c -> new Tensor[] {null};
@@ -95,7 +95,8 @@ public final class Derivatives {
                 if (!Double.isNaN(u.p1())) inside = inside.logicalAnd(x.le(u.p1()));
                 yield g.mul(inside.to(g.dtype()));
             }
-            case POW_SCALAR -> g.mul(x.pow(u.p0() - 1).mul(u.p0()));
+            // x^0 is 1 everywhere, 0^0 included: its derivative is 0, not 0 * 0^-1 = NaN.
+            case POW_SCALAR -> u.p0() == 0 ? Tensor.zerosLike(g) : g.mul(x.pow(u.p0() - 1).mul(u.p0()));
             case ERF -> g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI)));
         };
     }
@@ -108,7 +109,8 @@ public final class Derivatives {
             case MUL -> new Tensor[] {sumToShape(g.mul(b), as), sumToShape(g.mul(a), bs)};
             case DIV -> new Tensor[] {sumToShape(g.div(b), as), sumToShape(g.mul(a).div(b.square()).neg(), bs)};
             case POW -> new Tensor[] {
-                    sumToShape(g.mul(b).mul(a.pow(b.sub(1.0))), as),
+                    // Where b is 0, a^b is 1 for every a: derivative 0 (b * a^(b-1) is NaN at a = 0).
+                    sumToShape(Tensor.where(b.eq(0.0), 0.0, g.mul(b).mul(a.pow(b.sub(1.0)))), as),
                     sumToShape(g.mul(out).mul(Tensor.where(a.gt(0.0), a.log(), 0.0)), bs)};
             case MAXIMUM, MINIMUM -> {
                 // Ties split the gradient evenly, as PyTorch does.
@@ -127,7 +129,7 @@ public final class Derivatives {
         Tensor oe = r.keepDim() ? out : unsqueezeAxes(out, axes);
         return switch (r.kind()) {
             case SUM -> ge.expand(x.shape());
-            case PROD -> ge.mul(oe).div(x);
+            case PROD -> prodBackward(ge, x, axes);
             case MAX, MIN -> {
                 Tensor hit = x.eq(oe).to(g.dtype());
                 yield ge.mul(hit).div(hit.sum(axes, true));
@@ -139,10 +141,36 @@ public final class Derivatives {
     private static Tensor cumulative(Op.Cumulative c, Tensor g, Tensor x, Tensor out) {
         int axis = c.axis();
         // d/dx_i of sum_j g_j * y_j where y_j = sum_{k<=j} x_k: the reversed cumulative sum of g.
-        Tensor revCum = g.sum(axis, true).sub(g.cumsum(axis)).add(g);
+        Tensor revCum = reverseCumsum(g, axis);
         if (!c.product()) return revCum;
-        Tensor gy = g.mul(out);
-        return gy.sum(axis, true).sub(gy.cumsum(axis)).add(gy).div(x);
+        // d out_j / d x_i = prod_{k <= j, k != i} x_k (j >= i): out_j / x_i before the first zero of a
+        // line, the running product with that zero taken as 1 at it, and 0 after it.
+        Tensor isZero = x.eq(0.0);
+        if (isZero.any().item() == 0) return reverseCumsum(g.mul(out), axis).div(x);
+        Tensor zerosSoFar = isZero.to(x.dtype()).cumsum(axis);
+        Tensor before = zerosSoFar.eq(0.0);
+        Tensor firstZero = isZero.logicalAnd(zerosSoFar.eq(1.0));
+        Tensor gBefore = reverseCumsum(g.mul(out), axis).div(Tensor.where(before, x, 1.0));
+        Tensor gAtZero = reverseCumsum(g.mul(Tensor.where(firstZero, 1.0, x).cumprod(axis)), axis);
+        return Tensor.where(before, gBefore, Tensor.where(firstZero, gAtZero, 0.0));
+    }
+
+    /** {@code r_i = sum_{j >= i} t_j} along {@code axis}. */
+    private static Tensor reverseCumsum(Tensor t, int axis) {
+        return t.sum(axis, true).sub(t.cumsum(axis)).add(t);
+    }
+
+    /**
+     * prod: each element gets the product of the others. That is out / x_i only where x_i is not 0;
+     * with zeros in a slice it is the product of the non-zeros for a lone zero, and 0 for every
+     * element whose others include a zero.
+     */
+    private static Tensor prodBackward(Tensor ge, Tensor x, int[] axes) {
+        Tensor zero = x.eq(0.0), isZero = zero.to(x.dtype());
+        Tensor nonZero = Tensor.where(zero, 1.0, x);
+        Tensor others = dev.kona.ops.Reductions.prod(nonZero, axes, true).div(nonZero);
+        Tensor zerosInOthers = isZero.sum(axes, true).sub(isZero);
+        return ge.mul(Tensor.where(zerosInOthers.eq(0.0), others, 0.0));
     }
 
     private static Tensor[] matmul(Tensor g, Tensor a, Tensor b) {
@@ -188,12 +216,15 @@ public final class Derivatives {
         return Tensor.zerosLike(x).scatterAdd(axis, ii, gi);
     }
 
-    /** cat: each input receives its slice of the gradient. */
-    public static Tensor[] catBackward(Tensor g, int axis, int[] sizes) {
+    /**
+     * cat: each input receives its slice of the gradient, in its own dtype (cat converts its
+     * inputs to the common dtype without recording a cast).
+     */
+    public static Tensor[] catBackward(Tensor g, int axis, int[] sizes, Tensor[] inputs) {
         Tensor[] out = new Tensor[sizes.length];
         int at = 0;
         for (int i = 0; i < sizes.length; i++) {
-            out[i] = g.narrow(axis, at, sizes[i]);
+            if (inputs[i].dtype().isFloatingPoint()) out[i] = g.narrow(axis, at, sizes[i]).to(inputs[i].dtype());
             at += sizes[i];
         }
         return out;
@@ -224,8 +255,11 @@ public final class Derivatives {
      */
     public static Tensor viewIntoZeros(Tensor g, int[] inputShape, java.util.function.UnaryOperator<Tensor> view) {
         Tensor z = Tensor.zeros(inputShape, g.dtype());
-        view.apply(z).copyFrom(g);
-        return z;
+        try (var m = GradMode.noGrad()) {
+            view.apply(z).copyFrom(g);
+        }
+        // Recorded for gradients of gradients (createGraph): its own gradient is the same view.
+        return Autograd.record("viewIntoZeros", (gg, in, o) -> new Tensor[] {view.apply(gg)}, new Tensor[] {g}, z);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -234,6 +268,19 @@ public final class Derivatives {
     private static Tensor[] onlyNeeded(Tensor[] grads, Tensor[] inputs) {
         for (int i = 0; i < grads.length; i++) if (!inputs[i].requiresGrad()) grads[i] = null;
         return grads;
+    }
+
+    /** {@code t} with zeros appended along each dimension up to {@code shape} (scatter's src may exceed its index). */
+    private static Tensor padWithZeros(Tensor t, int[] shape) {
+        Tensor r = t;
+        for (int d = 0; d < shape.length; d++) {
+            int missing = shape[d] - r.size(d);
+            if (missing <= 0) continue;
+            int[] zs = r.shape();
+            zs[d] = missing;
+            r = Tensor.cat(java.util.List.of(r, Tensor.zeros(zs, r.dtype())), d);
+        }
+        return r;
     }
 
     /** Sums a broadcast gradient back to the shape of the operand it came from. */

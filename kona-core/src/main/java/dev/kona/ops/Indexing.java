@@ -55,7 +55,7 @@ public final class Indexing {
                 at += sizes[i];
             }
         }
-        return Autograd.record("cat", (g, in, o) -> Derivatives.catBackward(g, axis, sizes), parts.toArray(new Tensor[0]), out);
+        return Autograd.record("cat", (g, in, o) -> Derivatives.catBackward(g, axis, sizes, in), parts.toArray(new Tensor[0]), out);
     }
 
     public static Tensor stack(List<Tensor> tensors, int dim) {

@@ -138,13 +138,25 @@ public final class Reductions {
     public static Tensor norm(Tensor x, double p, int[] dims, boolean keepDim) {
         requireFloat("norm", x);
         int[] axes = Shape.axes("norm", dims, x.dim());
-        if (p == 2) return sum(x.square(), axes, keepDim).sqrt();
+        if (p == 2) return root(sum(x.square(), axes, keepDim), 2);
         if (p == 1) return sum(x.abs(), axes, keepDim);
         if (p == Double.POSITIVE_INFINITY) return amax(x.abs(), axes, keepDim);
         if (p == Double.NEGATIVE_INFINITY) return amin(x.abs(), axes, keepDim);
         if (p == 0) return sum(x.ne(0.0).to(x.dtype()), axes, keepDim);
         if (Double.isNaN(p)) throw new IllegalArgumentException("norm: p must be a number, got NaN");
-        return sum(x.abs().pow(p), axes, keepDim).pow(1.0 / p);
+        return root(sum(x.abs().pow(p), axes, keepDim), p);
+    }
+
+    /**
+     * {@code s^(1/p)}. For p > 0 the root's slope is infinite at 0, so the gradient of the norm of an
+     * all-zero slice would be inf * 0 = NaN; when recording, it is the subgradient 0 there instead
+     * (as PyTorch). The value is the same either way.
+     */
+    private static Tensor root(Tensor s, double p) {
+        if (p < 0 || !Autograd.needsRecord(s)) return p == 2 ? s.sqrt() : s.pow(1.0 / p);
+        Tensor zero = s.eq(0.0);
+        Tensor safe = Tensor.where(zero, 1.0, s);
+        return Tensor.where(zero, 0.0, p == 2 ? safe.sqrt() : safe.pow(1.0 / p));
     }
 
     public static Tensor logsumexp(Tensor x, int[] dims, boolean keepDim) {

@@ -108,25 +108,29 @@ final class BinaryOps {
         ops.add(binary("sub", "SUB", Tensor::sub, (x, y) -> x - y, N, N, NUMERIC, false, false)
                 .error("bool - bool", () -> Tensor.of(true).sub(Tensor.of(false)), "sub", "bool", "logicalXor")
                 .build());
-        ops.add(binary("mul", "MUL", Tensor::mul, (x, y) -> x * y, N, N, ALL, false, false).build());
-        ops.add(binary("div", "DIV", Tensor::div, (x, y) -> x / y, N, N, ALL, true, false).build());
-        ops.add(binary("maximum", "MAXIMUM", Tensor::maximum, BinaryOps::max, N, N, ALL, false, false).build());
-        ops.add(binary("minimum", "MINIMUM", Tensor::minimum, BinaryOps::min, N, N, ALL, false, false).build());
+        ops.add(binary("mul", "MUL", Tensor::mul, (x, y) -> x * y, N, N, ALL, false, false).secondOrder().build());
+        ops.add(binary("div", "DIV", Tensor::div, (x, y) -> x / y, N, N, ALL, true, false)
+                .gradDomain((i, v, a) -> i == 1 ? Make.away(v, 0, 0.2) : v).secondOrder().build());
+        // At a tie each operand gets half the gradient, as PyTorch: exactly what central differences see.
+        ops.add(binary("maximum", "MAXIMUM", Tensor::maximum, BinaryOps::max, N, N, ALL, false, false)
+                .gradSamples(g -> List.of(s("ties", List.of(Make.vec(F64, 1, 2, -3, 0.5), Make.vec(F64, 1, 0, -3, 0.7))))).build());
+        ops.add(binary("minimum", "MINIMUM", Tensor::minimum, BinaryOps::min, N, N, ALL, false, false)
+                .gradSamples(g -> List.of(s("ties", List.of(Make.vec(F64, 1, 2, -3, 0.5), Make.vec(F64, 1, 0, -3, 0.7))))).build());
         // Comparisons see many equal pairs when values are small integers.
         Dist coarse = g -> Math.floor(g.nextGaussian() * 2);
-        ops.add(binary("eq", "EQ", Tensor::eq, (x, y) -> x == y ? 1 : 0, coarse, coarse, ALL, false, true).build());
-        ops.add(binary("ne", "NE", Tensor::ne, (x, y) -> x != y ? 1 : 0, coarse, coarse, ALL, false, true).build());
-        ops.add(binary("lt", "LT", Tensor::lt, (x, y) -> x < y ? 1 : 0, coarse, coarse, ALL, false, true).build());
-        ops.add(binary("le", "LE", Tensor::le, (x, y) -> x <= y ? 1 : 0, coarse, coarse, ALL, false, true).build());
-        ops.add(binary("gt", "GT", Tensor::gt, (x, y) -> x > y ? 1 : 0, coarse, coarse, ALL, false, true).build());
-        ops.add(binary("ge", "GE", Tensor::ge, (x, y) -> x >= y ? 1 : 0, coarse, coarse, ALL, false, true).build());
+        ops.add(binary("eq", "EQ", Tensor::eq, (x, y) -> x == y ? 1 : 0, coarse, coarse, ALL, false, true).noGradient().build());
+        ops.add(binary("ne", "NE", Tensor::ne, (x, y) -> x != y ? 1 : 0, coarse, coarse, ALL, false, true).noGradient().build());
+        ops.add(binary("lt", "LT", Tensor::lt, (x, y) -> x < y ? 1 : 0, coarse, coarse, ALL, false, true).noGradient().build());
+        ops.add(binary("le", "LE", Tensor::le, (x, y) -> x <= y ? 1 : 0, coarse, coarse, ALL, false, true).noGradient().build());
+        ops.add(binary("gt", "GT", Tensor::gt, (x, y) -> x > y ? 1 : 0, coarse, coarse, ALL, false, true).noGradient().build());
+        ops.add(binary("ge", "GE", Tensor::ge, (x, y) -> x >= y ? 1 : 0, coarse, coarse, ALL, false, true).noGradient().build());
         Dist sparse = g -> g.nextDouble() < 0.4 ? 0.0 : g.nextGaussian();
         ops.add(binary("logicalAnd", "LOGICAL_AND", Tensor::logicalAnd, (x, y) -> x != 0 && y != 0 ? 1 : 0,
-                sparse, sparse, ALL, false, true).build());
+                sparse, sparse, ALL, false, true).noGradient().build());
         ops.add(binary("logicalOr", "LOGICAL_OR", Tensor::logicalOr, (x, y) -> x != 0 || y != 0 ? 1 : 0,
-                sparse, sparse, ALL, false, true).build());
+                sparse, sparse, ALL, false, true).noGradient().build());
         ops.add(binary("logicalXor", "LOGICAL_XOR", Tensor::logicalXor, (x, y) -> (x != 0) != (y != 0) ? 1 : 0,
-                sparse, sparse, ALL, false, true).build());
+                sparse, sparse, ALL, false, true).noGradient().build());
         ops.add(pow());
         ops.add(where());
         return ops;
@@ -162,6 +166,9 @@ final class BinaryOps {
                 })
                 .error("int ^ negative int", () -> Tensor.of(2L, 3L).pow(Tensor.of(-1L, 2L)), ArithmeticException.class,
                         "pow", "negative")
+                // Positive bases: d/db a^b = a^b log(a) is not real below 0 (a negative base is checked in AutogradTest).
+                .gradDomain((i, v, a) -> i == 0 ? Make.positive(v, 0.1) : v)
+                .secondOrder()
                 .build();
     }
 
@@ -184,6 +191,7 @@ final class BinaryOps {
                         s("empty", List.of(Make.rand(g, DType.BOOL, 0, 2), Make.fill(g, F32, n, 2), Make.fill(g, F32, n, 1))),
                         s("long", List.of(Make.rand(g, DType.BOOL, 70_003), Make.fill(g, F32, n, 70_003), Make.fill(g, F32, n)))))
                 .op1((in, a) -> Tensor.where(in.get(0), in.get(1), in.get(2)))
+                .secondOrder()
                 .ref1((in, a) -> {
                     DType dt = Ref.resultType(in.get(1), in.get(2));
                     return Ref.zip3(in.get(0), in.get(1).cast(dt), in.get(2).cast(dt), (c, x, y) -> c != 0 ? x : y, dt);

@@ -141,6 +141,7 @@ final class IndexingOps {
                         s("bool", List.of(Make.rand(g, BOOL, 3), Make.rand(g, BOOL, 2)), 0),
                         s("float64", List.of(Make.fill(g, F64, N, 1, 2), Make.fill(g, F64, N, 1, 2)), 0)))
                 .op1((in, a) -> Tensor.cat(in, a.i(0)))
+                .secondOrder()
                 .ref1((in, a) -> {
                     List<Nd> parts = in.stream().filter(x -> !(x.rank() == 1 && x.numel() == 0)).toList();
                     return concat(parts, Ref.axis(a.i(0), parts.get(0).rank()), Ref.resultType(parts.toArray(new Nd[0])));
@@ -267,6 +268,7 @@ final class IndexingOps {
                         s("int64 values", List.of(Make.rand(g, I64, 3, 4), Make.index(g, 4, 3, 4)), 1),
                         s("bool values", List.of(Make.rand(g, BOOL, 3, 4), Make.index(g, 3, 2, 4)), 0)))
                 .op1((in, a) -> in.get(0).gather(a.i(0), in.get(1)))
+                .secondOrder()
                 .ref1((in, a) -> {
                     Nd x = in.get(0), idx = in.get(1);
                     if (x.rank() == 0) return new Nd(new int[0], new double[] {x.data[0]}, x.dtype);
@@ -318,6 +320,7 @@ final class IndexingOps {
                     }
                     return s;
                 })
+                .secondOrder()
                 .op1((in, a) -> {
                     if (a.get(1) != null) return in.get(0).scatter(a.i(0), in.get(1), a.d(1));
                     return add ? in.get(0).scatterAdd(a.i(0), in.get(1), in.get(2)) : in.get(0).scatter(a.i(0), in.get(1), in.get(2));
@@ -364,6 +367,7 @@ final class IndexingOps {
                         s("bool values", List.of(Make.rand(g, BOOL, 3, 2), Make.index(g, 3, 4)), 0),
                         s("float16 values", List.of(Make.fill(g, DType.FLOAT16, N, 3, 2), Make.index(g, 2, 4)), 1)))
                 .op1((in, a) -> in.get(0).indexSelect(a.i(0), in.get(1)))
+                .secondOrder()
                 .ref1((in, a) -> {
                     Nd x = in.get(0), idx = in.get(1);
                     if (x.rank() == 0) return new Nd(new int[0], new double[] {x.data[0]}, x.dtype);
@@ -402,6 +406,7 @@ final class IndexingOps {
                         s("float16 input", List.of(Make.fill(g, DType.FLOAT16, N, 4), Make.rand(g, BOOL, 4)), 0.1),
                         s("empty", List.of(r(g, 0, 3), Make.rand(g, BOOL, 3)), 1.0)))
                 .op1((in, a) -> in.get(0).maskedFill(in.get(1), a.d(0)))
+                .secondOrder()
                 .ref1((in, a) -> {
                     Nd x = in.get(0);
                     double v = Ref.castValue(a.d(0), F64, x.dtype);
@@ -457,6 +462,7 @@ final class IndexingOps {
                         s("0-d zero", Make.scalar(F32, 0)),
                         s("empty", Make.fill(g, F32, sparse, 0, 3))))
                 .op1((in, a) -> in.get(0).nonzero())
+                .noGradient()
                 .ref1((in, a) -> {
                     Nd x = in.get(0);
                     List<int[]> rows = new ArrayList<>();
@@ -479,6 +485,7 @@ final class IndexingOps {
                         s("empty", Make.index(g, 3, 0), 3),
                         s("transposed", Make.reversedLayout(Make.index(g, 3, 3, 2)), 3)))
                 .op1((in, a) -> in.get(0).oneHot(a.i(0)))
+                .noGradient()
                 .ref1((in, a) -> {
                     Nd x = in.get(0);
                     int c = a.i(0) >= 0 ? a.i(0) : (int) Arrays.stream(x.data).max().orElse(-1) + 1;
@@ -517,13 +524,14 @@ final class IndexingOps {
 
     private static OpInfo sortEntry(String name) {
         boolean arg = name.equals("argsort");
-        return OpInfo.builder(name)
+        OpInfo.Builder b = OpInfo.builder(name)
                 .exercises("Sort")
                 .samples(g -> {
                     List<Sample> s = new ArrayList<>(sortSamples(g));
                     s.add(s("empty", r(g, 0, 3), 1, false));
                     return s;
                 })
+                .gradDistinct()
                 .op((in, a) -> {
                     if (arg) return List.of(in.get(0).argsort(a.i(0), a.b(1)));
                     var r = in.get(0).sort(a.i(0), a.b(1));
@@ -537,8 +545,8 @@ final class IndexingOps {
                     return List.of(val, idx);
                 })
                 .error("dim out of range", () -> Tensor.zeros(2, 3).sort(2, false), IndexOutOfBoundsException.class,
-                        "sort", "dimension 2 is out of range")
-                .build();
+                        "sort", "dimension 2 is out of range");
+        return (arg ? b.noGradient() : b).build();
     }
 
     private static OpInfo topk() {
@@ -556,6 +564,7 @@ final class IndexingOps {
                     out.add(s("default (largest along the last dim)", r(g, 3, 6), -1, true, 4));
                     return out;
                 })
+                .gradDistinct()
                 .op((in, a) -> {
                     var r = in.get(0).topk(a.i(2), a.i(0), a.b(1), true);
                     return List.of(r.values(), r.indices());

@@ -91,6 +91,7 @@ final class LinAlgOps {
                         s("many small batches", List.of(r(g, 40, 5, 6), r(g, 40, 6, 7)))))
                 .op1((in, a) -> in.get(0).matmul(in.get(1)))
                 .ref1((in, a) -> matmul(in.get(0), in.get(1)))
+                .secondOrder()
                 .f32(1e-4, 1e-4)
                 .error("inner sizes differ", () -> Tensor.zeros(32, 784).matmul(Tensor.zeros(128, 10)),
                         "matmul: shapes [32, 784] and [128, 10] cannot be multiplied (784 != 128)")
@@ -124,6 +125,10 @@ final class LinAlgOps {
                         s("batch 0", List.of(r(g, 0, 3, 4), r(g, 0, 4, 5))),
                         s("float64", List.of(Make.fill(g, F64, N, 3, 2, 7), Make.fill(g, F64, N, 3, 7, 3)))))
                 .op1((in, a) -> in.get(0).bmm(in.get(1)))
+                .gradSamples(g -> List.of(
+                        s("small", List.of(Make.fill(g, F64, N, 2, 2, 3), Make.fill(g, F64, N, 2, 3, 2))),
+                        s("small, transposed", List.of(Make.fill(g, F64, N, 2, 3, 2).transpose(1, 2), Make.fill(g, F64, N, 2, 3, 2)))))
+                .secondOrder()
                 .ref1((in, a) -> matmul(in.get(0), in.get(1)))
                 .f32(1e-4, 1e-4)
                 .error("batch sizes differ", () -> Tensor.zeros(2, 3, 4).bmm(Tensor.zeros(3, 4, 5)), "bmm", "batch", "2 != 3")

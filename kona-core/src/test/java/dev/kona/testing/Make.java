@@ -127,6 +127,30 @@ public final class Make {
         return fill(g, dt, d, one).expand(shape);
     }
 
+    // ------------------------------------------------------------------ gradient-check domains
+
+    /** {@code v} moved to at least {@code margin} from {@code point}, keeping its side (gradient checks avoid kinks). */
+    public static double away(double v, double point, double margin) {
+        double d = v - point;
+        if (Math.abs(d) >= margin) return v;
+        return v + (d >= 0 ? margin : -margin);
+    }
+
+    /** {@code v} moved to at least {@code margin} from every integer. */
+    public static double awayFromIntegers(double v, double margin) {
+        return away(v, Math.rint(v), margin);
+    }
+
+    /** {@code v} moved to at least {@code margin} from every half-integer (where rounding jumps). */
+    public static double awayFromHalves(double v, double margin) {
+        return away(v, Math.floor(v) + 0.5, margin);
+    }
+
+    /** {@code |v|} moved to at least {@code min}: for ops defined or smooth on positive values only. */
+    public static double positive(double v, double min) {
+        return Math.max(Math.abs(v), min);
+    }
+
     // ------------------------------------------------------------------ layouts
 
     /** Random values in a transposed layout: the storage is laid out in the reversed dimension order. */

@@ -21,6 +21,7 @@ final class ReductionOps {
 
     private static final DType F32 = DType.FLOAT32, F64 = DType.FLOAT64;
     private static final Dist N = Make.NORMAL;
+    private static final double NEG_INF = Double.NEGATIVE_INFINITY;
 
     /** Sample inputs for reductions over a set of dims; args: (int[] dims, boolean keepDim). */
     static List<Sample> samples(Generator g, boolean ints, boolean empties, Dist d) {
@@ -142,22 +143,36 @@ final class ReductionOps {
         ops.add(reduction("sum", new String[] {"Reduce.SUM"}, (t, a) -> t.sum(a.ints(0), a.b(1)), ReductionOps::sum,
                 ReductionOps::sumType, false, true, N)
                 .error("duplicate dims", () -> Tensor.zeros(2, 3).sum(sh(1, -1), false), "sum", "appears more than once")
-                .f32(1e-5, 1e-4).build());
+                .secondOrder().f32(1e-5, 1e-4).build());
         java.util.function.BiFunction<Tensor, Args, Tensor> mean = (t, a) -> t.mean(a.ints(0), a.b(1));
         ops.add(floatOnlyErrors(reduction("mean", new String[] {"Reduce.SUM", "Binary.DIV"}, mean,
-                v -> sum(v) / v.length, dt -> dt, true, true, N), "mean", mean).f32(1e-5, 1e-5).build());
+                v -> sum(v) / v.length, dt -> dt, true, true, N), "mean", mean).secondOrder().f32(1e-5, 1e-5).build());
         ops.add(reduction("prod", new String[] {"Reduce.PROD", "Fill"}, (t, a) -> a.ints(0).length == 0
                         ? (a.b(1) ? t.prod().reshape(keepShape(t.dim())) : t.prod()) : t.prod(a.ints(0)[0], a.b(1)),
                 ReductionOps::prod, ReductionOps::sumType, false, true, Make.uniform(0.5, 1.5))
                 .samples(g -> samples(g, true, true, Make.uniform(0.5, 1.5)).stream().filter(s -> s.args().ints(0).length <= 1).toList())
+                // The product of the others, also where the input holds zeros (one or two in a reduced slice).
+                .gradSamples(g -> List.of(
+                        s("one zero, all", Make.of(F64, sh(2, 3), 0.5, 0, 1.5, -2, 0.7, 1.2), sh(), false),
+                        s("zeros per row, dim 1", Make.of(F64, sh(3, 4), 0.5, 0, 1.5, -2, 0, 0, 1.1, 0.9, 1.3, -0.8, 1.2, 0.6),
+                                sh(1), false),
+                        s("zeros per column, dim 0 keepDim", Make.of(F64, sh(3, 2), 0, 1.5, 2, 0, 0, 0.5), sh(0), true),
+                        s("0-d zero", Make.scalar(F64, 0), sh(), false)))
+                .secondOrder()
                 .build());
         ops.add(reduction("amax", new String[] {"Reduce.MAX"}, (t, a) -> t.amax(a.ints(0), a.b(1)), ReductionOps::max,
                 dt -> dt, false, false, N)
                 .error("empty dim", () -> Tensor.zeros(0, 3).amax(sh(0), false), "amax", "dimension 0 of size 0", "[0, 3]")
+                .gradDistinct()
+                // A tie of two splits the gradient evenly, as PyTorch: exactly what central differences see.
+                .gradSamples(g -> List.of(s("a tie of two per row", Make.of(F64, sh(2, 3), 1, 3, 3, -1, 0.5, -1), sh(1), false)))
+                .secondOrder()
                 .build());
         ops.add(reduction("amin", new String[] {"Reduce.MIN"}, (t, a) -> t.amin(a.ints(0), a.b(1)), ReductionOps::min,
                 dt -> dt, false, false, N)
                 .error("empty dim", () -> Tensor.zeros(2, 0).amin(sh(1), false), "amin", "dimension 1 of size 0", "[2, 0]")
+                .gradDistinct()
+                .gradSamples(g -> List.of(s("a tie of two per row", Make.of(F64, sh(2, 3), 1, 3, 1, -1, 0.5, 0.5), sh(1), false)))
                 .build());
         ops.add(allReduce("max", Tensor::max, ReductionOps::max, "Reduce.MAX"));
         ops.add(allReduce("min", Tensor::min, ReductionOps::min, "Reduce.MIN"));
@@ -166,6 +181,7 @@ final class ReductionOps {
                 var, v -> var(v, 1), dt -> dt, true, false, N), "var", (t, a) -> t.var())
                 .samples(g -> withCorrections(samples(g, false, false, N)))
                 .ref1((in, a) -> Ref.reduce(in.get(0), a.ints(0), a.b(1), v -> var(v, a.d(2)), in.get(0).dtype))
+                .secondOrder()
                 .f32(1e-4, 1e-5).build());
         // std runs var, whose dtype error names "var": only the substance is checked here.
         ops.add(floatOnlyErrors(reduction("std", new String[] {"Reduce.SUM", "Unary.SQRT"},
@@ -173,16 +189,25 @@ final class ReductionOps {
                 (t, a) -> t.std())
                 .samples(g -> withCorrections(samples(g, false, false, N)))
                 .ref1((in, a) -> Ref.reduce(in.get(0), a.ints(0), a.b(1), v -> Math.sqrt(var(v, a.d(2))), in.get(0).dtype))
+                // With one element per slice, or equal values, std is 0 and sqrt has no derivative there
+                // (NaN, as in PyTorch): no repeated values, and one-element slices check sqrt(var + 1) instead.
+                .gradDistinct()
+                .gradFn((in, a) -> {
+                    Tensor x = in.get(0), std = x.std(a.ints(0), a.d(2), a.b(1));
+                    return x.numel() > std.numel() ? std : x.var(a.ints(0), a.d(2), a.b(1)).add(1.0).sqrt();
+                })
                 .f32(1e-4, 1e-5).build());
         ops.add(norm());
         ops.add(logsumexp());
         ops.add(reduction("all", new String[] {"Reduce.ALL"}, (t, a) -> allAny(t, a, true),
                 v -> java.util.Arrays.stream(v).allMatch(x -> x != 0) ? 1 : 0, dt -> DType.BOOL, false, true, SPARSE)
                 .samples(g -> singleDim(samples(g, true, true, SPARSE)))
+                .noGradient()
                 .build());
         ops.add(reduction("any", new String[] {"Reduce.ANY"}, (t, a) -> allAny(t, a, false),
                 v -> java.util.Arrays.stream(v).anyMatch(x -> x != 0) ? 1 : 0, dt -> DType.BOOL, false, true, SPARSE)
                 .samples(g -> singleDim(samples(g, true, true, SPARSE)))
+                .noGradient()
                 .build());
         ops.add(argReduce("max(dim)", true));
         ops.add(argReduce("min(dim)", false));
@@ -237,6 +262,7 @@ final class ReductionOps {
                 .op1((in, a) -> op.apply(in.get(0)))
                 .ref1((in, a) -> Ref.reduce(in.get(0), sh(), false, f, in.get(0).dtype))
                 .error("empty tensor", () -> op.apply(Tensor.zeros(0)), "of size 0")
+                .gradDistinct()
                 .build();
     }
 
@@ -267,6 +293,10 @@ final class ReductionOps {
                     }, in.get(0).dtype);
                 })
                 .f32(1e-5, 1e-5)
+                // Away from 0 (|x| has no derivative there), distinct |x| for p = inf (no ties).
+                .gradDomain(v -> Make.away(v, 0, 0.1))
+                .gradDistinct()
+                .secondOrder()
                 .error("int64 input", () -> Tensor.arange(4).norm(), "norm", "floating-point", "int64")
                 .error("dim out of range", () -> Tensor.zeros(2, 2).norm(2, sh(2), false), IndexOutOfBoundsException.class,
                         "norm", "dimension 2 is out of range")
@@ -285,6 +315,11 @@ final class ReductionOps {
                     return s;
                 })
                 .op1((in, a) -> in.get(0).logsumexp(a.ints(0), a.b(1)))
+                // -inf entries (masked out) get a zero gradient, and central differences see exactly that.
+                .gradSamples(g -> List.of(
+                        s("-inf entries", Make.of(F64, sh(2, 3), NEG_INF, 0.5, -1.2, 2.0, NEG_INF, NEG_INF), sh(1), false),
+                        s("large values", Make.of(F64, sh(3), 700, 699.5, 698), sh(), false)))
+                .secondOrder()
                 .ref1((in, a) -> Ref.reduce(in.get(0), a.ints(0), a.b(1), ReductionOps::logsumexp, in.get(0).dtype))
                 .error("int64 input", () -> Tensor.arange(4).logsumexp(0), "logsumexp", "floating-point", "int64")
                 .error("dim out of range", () -> Tensor.zeros(2).logsumexp(1), IndexOutOfBoundsException.class,
@@ -352,6 +387,7 @@ final class ReductionOps {
                 })
                 .error("empty dim", () -> max ? Tensor.zeros(2, 0).max(1) : Tensor.zeros(2, 0).min(1), max ? "max" : "min",
                         "dimension 1 of size 0")
+                .gradDistinct()
                 .error("dim out of range", () -> Tensor.zeros(2, 3).max(2), IndexOutOfBoundsException.class,
                         "max", "dimension 2 is out of range")
                 .build();
@@ -375,6 +411,7 @@ final class ReductionOps {
                     return keep(Ref.along(x, a.i(0), v -> new double[] {argExtreme(v, max)}, DType.INT64), x, a.i(0), a.b(1));
                 })
                 .error("empty tensor", () -> max ? Tensor.zeros(0).argmax() : Tensor.zeros(0).argmin(), name, "empty")
+                .noGradient()
                 .build();
     }
 
@@ -383,6 +420,11 @@ final class ReductionOps {
                 .exercises("Cumulative")
                 .samples(g -> alongSamples(g, true, product ? Make.uniform(0.5, 1.5) : N))
                 .op1((in, a) -> product ? in.get(0).cumprod(a.i(0)) : in.get(0).cumsum(a.i(0)))
+                // cumprod: also where the input holds zeros (one, two, first or last in a row).
+                .gradSamples(g -> !product ? List.of() : List.of(
+                        s("zeros", Make.of(F64, sh(4, 4), 0.5, 0, 1.5, -2, 0, 0, 1.1, 0.9, 1.3, -0.8, 1.2, 0, 1.1, 0.7, 0, 2), 1, false),
+                        s("zeros, dim 0", Make.of(F64, sh(3, 2), 0, 1.5, 2, 0, 0.7, 0.5), 0, false)))
+                .secondOrder()
                 .ref1((in, a) -> Ref.along(in.get(0), a.i(0), v -> {
                     double[] r = new double[v.length];
                     double acc = product ? 1 : 0;
@@ -417,6 +459,10 @@ final class ReductionOps {
                     return s;
                 })
                 .op1((in, a) -> log ? in.get(0).logSoftmax(a.i(0)) : in.get(0).softmax(a.i(0)))
+                // -inf (masked) entries: softmax gives them 0 and no gradient (logSoftmax gives -inf: no finite check).
+                .gradSamples(g -> log ? List.of() : List.of(
+                        s("-inf entries", Make.of(F64, sh(2, 3), NEG_INF, 0.5, -1.2, 2.0, NEG_INF, 0.1), 1, false)))
+                .secondOrder()
                 .ref1((in, a) -> Ref.along(in.get(0), a.i(0), v -> softmaxRow(v, log), in.get(0).dtype))
                 .f32(1e-5, 1e-6)
                 .error("int64 input", () -> log ? Tensor.arange(4).logSoftmax(0) : Tensor.arange(4).softmax(0), name,

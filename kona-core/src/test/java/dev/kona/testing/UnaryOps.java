@@ -101,50 +101,67 @@ final class UnaryOps {
         List<OpInfo> ops = new ArrayList<>();
         ops.add(unary("neg", "NEG", Tensor::neg, x -> -x, true, N2, SPECIALS)
                 .error("bool input", () -> Tensor.of(true, false).neg(), "neg", "bool").build());
-        ops.add(unary("abs", "ABS", Tensor::abs, Math::abs, true, N2, SPECIALS).build());
-        ops.add(unary("exp", "EXP", Tensor::exp, Math::exp, false, N3, SPECIALS).build());
-        ops.add(unary("log", "LOG", Tensor::log, Math::log, false, POSITIVE, SPECIALS).build());
-        ops.add(unary("log1p", "LOG1P", Tensor::log1p, Math::log1p, false, Make.uniform(-0.99, 5), SPECIALS).build());
+        ops.add(unary("abs", "ABS", Tensor::abs, Math::abs, true, N2, SPECIALS).gradDomain(v -> Make.away(v, 0, 0.1)).build());
+        ops.add(unary("exp", "EXP", Tensor::exp, Math::exp, false, N3, SPECIALS).secondOrder().build());
+        ops.add(unary("log", "LOG", Tensor::log, Math::log, false, POSITIVE, SPECIALS).gradDomain(v -> Make.positive(v, 0.1))
+                .secondOrder().build());
+        ops.add(unary("log1p", "LOG1P", Tensor::log1p, Math::log1p, false, Make.uniform(-0.99, 5), SPECIALS)
+                .gradDomain(v -> Math.max(v, -0.8)).build());
         ops.add(unary("expm1", "EXPM1", Tensor::expm1, Math::expm1, false, N2, SPECIALS).build());
-        ops.add(unary("sqrt", "SQRT", Tensor::sqrt, Math::sqrt, false, POSITIVE, SPECIALS).build());
-        ops.add(unary("rsqrt", "RSQRT", Tensor::rsqrt, x -> 1 / Math.sqrt(x), false, POSITIVE, SPECIALS).build());
-        ops.add(unary("square", "SQUARE", Tensor::square, x -> x * x, true, N2, SPECIALS).build());
-        ops.add(unary("reciprocal", "RECIPROCAL", Tensor::reciprocal, x -> 1 / x, false, N2, SPECIALS).build());
-        ops.add(unary("sin", "SIN", Tensor::sin, Math::sin, false, N3, SPECIALS).build());
+        ops.add(unary("sqrt", "SQRT", Tensor::sqrt, Math::sqrt, false, POSITIVE, SPECIALS).gradDomain(v -> Make.positive(v, 0.1))
+                .secondOrder().build());
+        ops.add(unary("rsqrt", "RSQRT", Tensor::rsqrt, x -> 1 / Math.sqrt(x), false, POSITIVE, SPECIALS)
+                .gradDomain(v -> Make.positive(v, 0.1)).build());
+        ops.add(unary("square", "SQUARE", Tensor::square, x -> x * x, true, N2, SPECIALS).secondOrder().build());
+        ops.add(unary("reciprocal", "RECIPROCAL", Tensor::reciprocal, x -> 1 / x, false, N2, SPECIALS)
+                .gradDomain(v -> Make.away(v, 0, 0.2)).secondOrder().build());
+        ops.add(unary("sin", "SIN", Tensor::sin, Math::sin, false, N3, SPECIALS).secondOrder().build());
         ops.add(unary("cos", "COS", Tensor::cos, Math::cos, false, N3, SPECIALS).build());
-        ops.add(unary("tanh", "TANH", Tensor::tanh, Math::tanh, false, N3, SPECIALS).build());
-        ops.add(unary("sigmoid", "SIGMOID", Tensor::sigmoid, Ref::sigmoid, false, N3, SPECIALS).build());
-        ops.add(unary("relu", "RELU", Tensor::relu, x -> Double.isNaN(x) ? x : Math.max(x, 0), true, N2, SPECIALS).build());
+        ops.add(unary("tanh", "TANH", Tensor::tanh, Math::tanh, false, N3, SPECIALS).secondOrder().build());
+        ops.add(unary("sigmoid", "SIGMOID", Tensor::sigmoid, Ref::sigmoid, false, N3, SPECIALS).secondOrder().build());
+        ops.add(unary("relu", "RELU", Tensor::relu, x -> Double.isNaN(x) ? x : Math.max(x, 0), true, N2, SPECIALS)
+                .gradDomain(v -> Make.away(v, 0, 0.1)).build());
         ops.add(unary("leakyRelu", "LEAKY_RELU", (t, a) -> a.size() == 0 ? t.leakyRelu() : t.leakyRelu(a.d(0)),
                 (x, a) -> x > 0 ? x : (a.size() == 0 ? 0.01 : a.d(0)) * x, false, N2, SPECIALS,
                 List.of(new Args(), new Args(0.2), new Args(0.5)))
                 .samples(g -> samples(g, N2, SPECIALS, false, List.of(new Args(), new Args(0.2), new Args(0.5))))
-                .build());
+                .gradDomain(v -> Make.away(v, 0, 0.1)).build());
         ops.add(unary("elu", "ELU", (t, a) -> a.size() == 0 ? t.elu() : t.elu(a.d(0)),
                 (x, a) -> x > 0 ? x : (a.size() == 0 ? 1.0 : a.d(0)) * Math.expm1(x), false, N2, SPECIALS,
-                List.of(new Args(), new Args(0.5), new Args(2.0))).build());
+                List.of(new Args(), new Args(0.5), new Args(2.0)))
+                .gradDomain(v -> Make.away(v, 0, 0.1)).secondOrder().build());
         // gelu(+-inf) is NaN in PyTorch's vectorised kernel (inf * 0 inside); the limits 0 and inf
         // are what the formula means, so infinities are left out rather than pinned either way.
         ops.add(unary("gelu", "GELU", Tensor::gelu, x -> 0.5 * x * (1 + Ref.erf(x / Math.sqrt(2))), false, N3,
-                withoutInfinities(SPECIALS)).build());
+                withoutInfinities(SPECIALS)).secondOrder().build());
         ops.add(unary("geluTanh", "GELU_TANH", Tensor::geluTanh,
                 x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))), false, N3,
-                withoutInfinities(SPECIALS)).build());
-        ops.add(unary("erf", "ERF", Tensor::erf, Ref::erf, false, Make.normal(1.5), SPECIALS).build());
-        ops.add(unary("silu", "SILU", Tensor::silu, x -> x * Ref.sigmoid(x), false, N3, withoutInfinities(SPECIALS)).build());
+                withoutInfinities(SPECIALS)).secondOrder().build());
+        ops.add(unary("erf", "ERF", Tensor::erf, Ref::erf, false, Make.normal(1.5), SPECIALS).secondOrder().build());
+        ops.add(unary("silu", "SILU", Tensor::silu, x -> x * Ref.sigmoid(x), false, N3, withoutInfinities(SPECIALS))
+                .secondOrder().build());
         ops.add(unary("softplus", "SOFTPLUS", (t, a) -> a.size() == 0 ? t.softplus() : t.softplus(a.d(0), a.d(1)),
                 (x, a) -> {
                     double beta = a.size() == 0 ? 1 : a.d(0), threshold = a.size() == 0 ? 20 : a.d(1);
                     return beta * x > threshold ? x : Math.log1p(Math.exp(beta * x)) / beta;
                 }, false, N3, SPECIALS, List.of(new Args(), new Args(2.0, 5.0), new Args(0.5, 20.0)))
                 .error("beta 0", () -> Tensor.of(1f, 2f).softplus(0, 20), "softplus", "beta")
-                .build());
+                // Away from the threshold, where the function switches to linear.
+                .gradDomain((i, v, a) -> a.size() == 0 ? Make.away(v, 20, 0.1) : Make.away(v, a.d(1) / a.d(0), 0.1))
+                .gradSamples(g -> List.of(
+                        Make.s("both sides of the threshold", Make.vec(DType.FLOAT64, 19.5, 20.5, -3, 0.5)),
+                        Make.s("both sides of threshold 5 (beta 2)", Make.vec(DType.FLOAT64, 2.3, 2.7, -1), 2.0, 5.0)))
+                .secondOrder().build());
         // Kona keeps NaN in sign (as NumPy); PyTorch's CPU kernel returns 0 there.
         ops.add(unary("sign", "SIGN", Tensor::sign, x -> x > 0 ? 1 : x < 0 ? -1 : x, true, N2, SPECIALS)
-                .error("bool input", () -> Tensor.of(true).sign(), "sign", "bool").build());
-        ops.add(unary("floor", "FLOOR", Tensor::floor, Math::floor, true, N3, SPECIALS).build());
-        ops.add(unary("ceil", "CEIL", Tensor::ceil, Math::ceil, true, N3, SPECIALS).build());
-        ops.add(unary("round", "ROUND", Tensor::round, Math::rint, true, N3, SPECIALS).build());
+                .error("bool input", () -> Tensor.of(true).sign(), "sign", "bool")
+                .zeroGradient().gradDomain(v -> Make.away(v, 0, 0.1)).build());
+        ops.add(unary("floor", "FLOOR", Tensor::floor, Math::floor, true, N3, SPECIALS)
+                .zeroGradient().gradDomain(v -> Make.awayFromIntegers(v, 0.1)).build());
+        ops.add(unary("ceil", "CEIL", Tensor::ceil, Math::ceil, true, N3, SPECIALS)
+                .zeroGradient().gradDomain(v -> Make.awayFromIntegers(v, 0.1)).build());
+        ops.add(unary("round", "ROUND", Tensor::round, Math::rint, true, N3, SPECIALS)
+                .zeroGradient().gradDomain(v -> Make.awayFromHalves(v, 0.1)).build());
         ops.add(clamp());
         ops.add(powScalar());
         ops.add(logicalNot());
@@ -178,6 +195,12 @@ final class UnaryOps {
                 })
                 .error("min > max", () -> Tensor.of(1f, 2f).clamp(2, 1), "clamp", "min 2.0 is greater than max 1.0")
                 .error("bool", () -> Tensor.of(true, false).clamp(0, 1), "clamp", "bool")
+                // Away from the bounds, where the gradient jumps.
+                .gradDomain((i, v, a) -> {
+                    if (!Double.isNaN(a.d(0))) v = Make.away(v, a.d(0), 0.1);
+                    if (!Double.isNaN(a.d(1))) v = Make.away(v, a.d(1), 0.1);
+                    return v;
+                })
                 .build();
     }
 
@@ -196,6 +219,9 @@ final class UnaryOps {
                     return s;
                 })
                 .op1((in, a) -> in.get(0).pow(a.d(0)))
+                // Positive bases: x^p for fractional p is not real below 0.
+                .gradDomain(v -> Make.positive(v, 0.1))
+                .secondOrder()
                 .ref1((in, a) -> {
                     Nd x = in.get(0);
                     double e = a.d(0);
@@ -217,6 +243,7 @@ final class UnaryOps {
                     return s;
                 })
                 .op1((in, a) -> in.get(0).logicalNot())
+                .noGradient()
                 .ref1((in, a) -> Ref.map(in.get(0), v -> v == 0 ? 1 : 0, DType.BOOL))
                 .build();
     }

@@ -86,7 +86,7 @@ final class ViewOps {
                 .error("incompatible size", () -> Tensor.zeros(2, 3).reshape(5), "reshape", "[5]", "[2, 3]", "6 elements")
                 .error("two -1", () -> Tensor.zeros(2, 3).reshape(-1, -1), "reshape", "only one dimension can be -1")
                 .error("-1 with no elements is ambiguous", () -> Tensor.zeros(0, 3).reshape(0, -1), "reshape", "[0, -1]")
-                .build());
+                .secondOrder().build());
         // view fails by design on layouts it cannot describe, so it runs on its samples' own layouts only.
         ops.add(view("view", (t, a) -> t.view(a.ints(0)), reshapeRef).sameLayoutOnly()
                 .samples(g -> List.of(
@@ -117,7 +117,7 @@ final class ViewOps {
                         s("empty", r(g, 2, 0, 3), sh(2, 1, 0))))
                 .error("repeated dim", () -> Tensor.zeros(2, 3).permute(0, 0), "permute", "appears more than once")
                 .error("wrong count", () -> Tensor.zeros(2, 3).permute(0), "permute", "expected 2 dimensions", "[2, 3]")
-                .build());
+                .secondOrder().build());
         ops.add(view("transpose", (t, a) -> t.transpose(a.i(0), a.i(1)), (x, a) -> {
                     if (x.rank() == 0) return x;
                     int d0 = Ref.axis(a.i(0), x.rank()), d1 = Ref.axis(a.i(1), x.rank());
@@ -171,7 +171,7 @@ final class ViewOps {
                         s("int64", Make.rand(g, I64, 3, 4), 1, 0, 4, 2)))
                 .error("step 0", () -> Tensor.zeros(4).slice(0, 0, 4, 0), "slice", "step", "positive")
                 .error("0-d", () -> Tensor.scalar(1).slice(0, 0, 1, 1), "slice", "0-d")
-                .build());
+                .secondOrder().build());
         ops.add(view("narrow", (t, a) -> t.narrow(a.i(0), a.i(1), a.i(2)), (x, a) -> {
                     int d = Ref.axis(a.i(0), x.rank());
                     int start = a.i(1) < 0 ? a.i(1) + x.shape[d] : a.i(1);
@@ -184,7 +184,7 @@ final class ViewOps {
                         s("stepped", Make.stepped(g, F32, N, 2, 5), 1, 2, 3)))
                 .error("out of range", () -> Tensor.zeros(4).narrow(0, 2, 3), IndexOutOfBoundsException.class,
                         "narrow", "start 2 and length 3", "dimension 0 of size 4")
-                .build());
+                .secondOrder().build());
         ops.add(view("select", (t, a) -> t.select(a.i(0), a.i(1)), (x, a) -> {
                     int d = Ref.axis(a.i(0), x.rank());
                     int i = a.i(1) < 0 ? a.i(1) + x.shape[d] : a.i(1);
@@ -205,7 +205,7 @@ final class ViewOps {
                 .error("dim out of range", () -> Tensor.zeros(2, 3).select(2, 0), IndexOutOfBoundsException.class,
                         "select", "dimension 2 is out of range")
                 .error("0-d", () -> Tensor.scalar(1).select(0, 0), "select", "0-d")
-                .build());
+                .secondOrder().build());
         ops.add(view("expand", (t, a) -> t.expand(a.ints(0)), (x, a) -> {
                     int[] sizes = a.ints(0).clone();
                     int off = sizes.length - x.rank();
@@ -227,7 +227,7 @@ final class ViewOps {
                 .error("non-singleton mismatch", () -> Tensor.zeros(2, 3).expand(2, 4), "expand",
                         "the expanded size (4) must match the existing size (3) at non-singleton dimension 1")
                 .error("fewer sizes", () -> Tensor.zeros(2, 3).expand(3), "expand", "[3]", "[2, 3]")
-                .build());
+                .secondOrder().build());
         ops.add(view("squeeze", (t, a) -> a.size() == 0 ? t.squeeze() : t.squeeze(a.i(0)), (x, a) -> {
                     boolean[] drop = new boolean[x.rank()];
                     if (a.size() == 0) for (int i = 0; i < x.rank(); i++) drop[i] = x.shape[i] == 1;
@@ -279,7 +279,7 @@ final class ViewOps {
                         s("0-d", r(g)),
                         s("transposed (copies)", Make.transposed(g, F32, N, 3, 4))))
                 .error("start after end", () -> Tensor.zeros(2, 3, 4).flatten(2, 1), "flatten", "startDim 2", "endDim 1")
-                .build());
+                .secondOrder().build());
         ops.add(view("unflatten", (t, a) -> t.unflatten(a.i(0), a.ints(1)), (x, a) -> {
                     int d = Ref.axis(a.i(0), x.rank());
                     int[] inner = infer(a.ints(1), x.shape[d]);
@@ -357,6 +357,7 @@ final class ViewOps {
                         s("0-d x[...]", r(g), (Object) new Index[] {Index.ellipsis()}),
                         s("x[None]", r(g, 2), (Object) new Index[] {Index.newAxis()})))
                 .op1((in, a) -> in.get(0).index(a.<Index[]>get(0)))
+                .secondOrder()
                 .ref1((in, a) -> indexRef(in.get(0), a.get(0)))
                 .error("too many indices", () -> Tensor.zeros(2, 3).index(Index.at(0), Index.at(0), Index.at(0)),
                         IndexOutOfBoundsException.class, "index", "too many indices", "[2, 3]")
