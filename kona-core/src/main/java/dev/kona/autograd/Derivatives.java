@@ -45,6 +45,8 @@ public final class Derivatives {
             case Op.CountNonZero c -> new Tensor[] {null};
             case Op.Sort s -> throw new IllegalStateException("Sort is recorded through its values (see Indexing)");
             case Op.TopK t -> throw new IllegalStateException("TopK is recorded through its values (see Indexing)");
+            case Op.AdamStep a -> throw new IllegalStateException("optimizer updates are not differentiable");
+            case Op.SgdStep sg -> throw new IllegalStateException("optimizer updates are not differentiable");
         };
     }
 

@@ -259,6 +259,31 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * One Adam/AdamW update of a parameter, in place (PyTorch's single-tensor algorithm). Outputs,
+     * all updated in place: param, expAvg, expAvgSq, and maxExpAvgSq when {@code amsgrad}. In: grad.
+     * {@code decoupled} is AdamW's weight decay; {@code step} is the 1-based step count.
+     */
+    record AdamStep(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+                    boolean amsgrad, boolean maximize, long step) implements Op {
+        @Override
+        public String name() {
+            return decoupled ? "adamw" : "adam";
+        }
+    }
+
+    /**
+     * One SGD update with optional momentum, in place. Outputs: param, and the momentum buffer when
+     * {@code momentum != 0} (on the first step the buffer is set to the gradient). In: grad.
+     */
+    record SgdStep(double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
+                   boolean maximize, boolean firstStep) implements Op {
+        @Override
+        public String name() {
+            return "sgd";
+        }
+    }
+
     /** Conversion target helper shared by the front end: the dtype an op computes in. */
     static DType computeType(DType d) {
         return d.isHalf() ? DType.FLOAT32 : d;

@@ -31,6 +31,7 @@ public final class OpDatabase {
         all.addAll(LinAlgOps.all());
         all.addAll(IndexingOps.all());
         all.addAll(ViewOps.all());
+        all.addAll(OptimizerStepOps.all());
         Set<String> names = new LinkedHashSet<>();
         for (OpInfo op : all) {
             if (!names.add(op.name())) throw new IllegalStateException("OpDatabase: two entries named " + op.name());

@@ -74,6 +74,8 @@ public final class CpuBackend implements Backend {
             case Op.CountNonZero c -> ((CpuStorage) out[0].storage()).i64()[out[0].layout().offset()] = IndexCpu.countNonZero(in[0]);
             case Op.Sort s -> IndexCpu.sortRows(out[0], out[1], in[0], s.axis(), s.descending(), sortLen(in[0], s.axis()));
             case Op.TopK t -> IndexCpu.sortRows(out[0], out[1], in[0], t.axis(), t.largest(), t.k());
+            case Op.AdamStep a -> OptimizerCpu.adam(a, out, in[0]);
+            case Op.SgdStep sg -> OptimizerCpu.sgd(sg, out, in[0]);
         }
     }
 
