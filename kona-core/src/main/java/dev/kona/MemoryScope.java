@@ -31,15 +31,33 @@ public final class MemoryScope implements AutoCloseable {
     private static final ThreadLocal<ArrayDeque<MemoryScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final List<Storage> owned = new ArrayList<>();
+    private final boolean tracking;
     private final Set<Storage> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Thread thread = Thread.currentThread();
     private boolean closed;
 
-    private MemoryScope() {}
+    private MemoryScope(boolean tracking) {
+        this.tracking = tracking;
+    }
 
     /** Opens a scope on the current thread. */
     public static MemoryScope open() {
-        var scope = new MemoryScope();
+        var scope = new MemoryScope(true);
+        OPEN.get().push(scope);
+        return scope;
+    }
+
+    /**
+     * Opens a block whose allocations belong to no scope (the garbage collector frees them), even
+     * when a scope is open around it: for state that outlives the step that creates it, such as
+     * an optimizer's moments or a dataset cache.
+     *
+     * <pre>{@code
+     * try (var outside = MemoryScope.outside()) { momentum = Tensor.zerosLike(param); }
+     * }</pre>
+     */
+    public static MemoryScope outside() {
+        var scope = new MemoryScope(false);
         OPEN.get().push(scope);
         return scope;
     }
@@ -47,7 +65,7 @@ public final class MemoryScope implements AutoCloseable {
     /** Called by the allocator for every new storage: the innermost open scope takes ownership. */
     public static void track(Storage storage) {
         var stack = OPEN.get();
-        if (!stack.isEmpty()) stack.peek().owned.add(storage);
+        if (!stack.isEmpty() && stack.peek().tracking) stack.peek().owned.add(storage);
     }
 
     /**

@@ -283,6 +283,10 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: gradient shape " + Shape.format(g.shape())
                     + " does not match the tensor's shape " + Shape.format(shape()));
         }
+        if (g != null && (g.dtype() != dtype() || !g.device().equals(device()))) {
+            throw new IllegalArgumentException("setGrad: gradient is " + g.dtype() + " on " + g.device()
+                    + ", the tensor is " + dtype() + " on " + device());
+        }
         this.grad = g;
     }
 

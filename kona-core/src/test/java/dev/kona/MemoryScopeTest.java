@@ -66,6 +66,20 @@ class MemoryScopeTest {
     }
 
     @Test
+    void allocationsOutsideEveryScopeSurviveTheEnclosingScope() {
+        Tensor state;
+        try (var step = MemoryScope.open()) {
+            try (var outside = MemoryScope.outside()) {
+                state = Tensor.zeros(5).add(2.0);
+            }
+            Tensor temp = state.mul(3.0);
+            assertEquals(30.0, temp.sum().item(), 0);
+        }
+        assertFalse(state.storage().isReleased());
+        assertEquals(10.0, state.sum().item(), 0);
+    }
+
+    @Test
     void closingOutOfOrderOrTwiceIsAnError() {
         var a = MemoryScope.open();
         var b = MemoryScope.open();

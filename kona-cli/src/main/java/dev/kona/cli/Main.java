@@ -18,12 +18,14 @@ public final class Main implements Runnable {
 
     /** Runnable examples, by name. */
     static final Map<String, Consumer<String[]>> EXAMPLES = new TreeMap<>(Map.of(
-            "tensors", dev.kona.examples.TensorTour::main));
+            "tensors", dev.kona.examples.TensorTour::main,
+            "linreg-torch", dev.kona.examples.LinearRegressionTorchStyle::main));
 
     /** Benchmarks, by name. */
     static final Map<String, String> BENCHES = new TreeMap<>(Map.of(
             "ops", "SGEMM, MLP products, elementwise and row reductions vs NumPy/OpenBLAS and PyTorch CPU",
-            "storage", "Vector API kernels over heap arrays vs MemorySegments (the storage choice)"));
+            "storage", "Vector API kernels over heap arrays vs MemorySegments (the storage choice)",
+            "train", "seed-002 MLP training step (batch 32, 128) and a 1,000-op autograd chain vs PyTorch CPU"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,6 +95,7 @@ public final class Main implements Runnable {
             switch (name) {
                 case "ops" -> dev.kona.bench.OpsBench.run(budgetMs, filter);
                 case "storage" -> dev.kona.bench.StorageStudy.main(new String[0]);
+                case "train" -> dev.kona.bench.TrainBench.run(budgetMs);
                 default -> {
                     System.err.println("kona bench: unknown benchmark '" + name + "'; available: "
                             + String.join(", ", BENCHES.keySet()));
