@@ -19,7 +19,8 @@ public final class Main implements Runnable {
     /** Runnable examples, by name. */
     static final Map<String, Consumer<String[]>> EXAMPLES = new TreeMap<>(Map.of(
             "tensors", dev.kona.examples.TensorTour::main,
-            "linreg-torch", dev.kona.examples.LinearRegressionTorchStyle::main));
+            "linreg-torch", dev.kona.examples.LinearRegressionTorchStyle::main,
+            "mnist-torch", dev.kona.examples.MnistTorchStyle::main));
 
     /** Benchmarks, by name. */
     static final Map<String, String> BENCHES = new TreeMap<>(Map.of(

@@ -63,6 +63,11 @@ class ExamplesTest {
     }
 
     @Test
+    void examplesAreRegistered() {
+        assertTrue(Main.EXAMPLES.keySet().containsAll(java.util.List.of("tensors", "linreg-torch", "mnist-torch")));
+    }
+
+    @Test
     void tensorTourRuns() {
         assertTrue(run("tensors").contains("softmax([1000, 1001, 1002]) = tensor([0.0900, 0.2447, 0.6652])"));
     }
