@@ -16,7 +16,6 @@ public final class Dgemm {
     private static final int KC = 256;
     private static final int NC = 256;
     private static final int MC = 96;
-    private static final long PARALLEL_MIN_FLOPS = 2_000_000L;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -25,18 +24,12 @@ public final class Dgemm {
     /** Per-thread packing buffers; they only grow. */
     private static final class Workspace {
         double[] b = new double[0];
-        double[] a = new double[0];
-        final double[] sliver = new double[MR * KC];
+        final double[] a = new double[MC * KC];
         final double[] tile = new double[MR * NR];
 
         double[] b(int size) {
             if (b.length < size) b = new double[size];
             return b;
-        }
-
-        double[] a(int size) {
-            if (a.length < size) a = new double[size];
-            return a;
         }
     }
 
@@ -63,7 +56,7 @@ public final class Dgemm {
             return;
         }
         int threads = Parallel.threads();
-        if (threads == 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS) {
+        if (threads == 1 || 4L * m * n * k < Sgemm.PARALLEL_MIN_FLOPS) { // a double flop costs ~2 float ones
             compute(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
         } else if ((n + NR - 1) / NR >= 2 * threads) {
             int cols = NR * Math.max(1, (n + NR - 1) / NR / threads);
@@ -82,7 +75,6 @@ public final class Dgemm {
                                 double[] b, int bOff, int bRs, int bCs,
                                 double[] c, int cOff, int ldc, boolean accumulate) {
         Workspace ws = WORKSPACE.get();
-        boolean packA = aCs != 1;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -92,40 +84,28 @@ public final class Dgemm {
                 double[] bp = ws.b(kc * (nc + NR - 1));
                 for (int jj = 0; jj < nc; jj += NR) {
                     int w = Math.min(NR, nc - jj);
-                    pack(b, bOff + pc * bRs + (jc + jj) * bCs, bRs, bCs, kc, w, bp, jj * kc, width(w));
+                    int width = width(w);
+                    pack(b, bOff + pc * bRs + (jc + jj) * bCs, bRs, bCs, kc, w, bp, jj * kc, width, width);
                 }
                 for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    double[] as = a;
-                    int ai = aOff + ic * aRs + pc, ars = aRs;
-                    if (packA) {
-                        as = ws.a(MC * kc);
-                        pack(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, as, 0, kc);
-                        ai = 0;
-                        ars = kc;
-                    }
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
-                        double[] sa = as;
-                        int si = ai + ir * ars, sars = ars;
-                        if (mr < MR) {
-                            sa = ws.sliver;
-                            pack(as, si, ars, 1, mr, kc, sa, 0, kc);
-                            Arrays.fill(sa, mr * kc, MR * kc, 0.0);
-                            si = 0;
-                            sars = kc;
-                        }
-                        int ci = cOff + (ic + ir) * ldc + jc;
+                    // A rows at a constant stride (KC) keep the kernels' integer registers few.
+                    int mc = Math.min(MC, i1 - ic), slivers = (mc + MR - 1) / MR;
+                    double[] ap = ws.a;
+                    pack(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap, 0, KC, kc);
+                    Arrays.fill(ap, mc * KC, slivers * MR * KC, 0.0);
+                    for (int s = 0; s < slivers; s++) {
+                        int mr = Math.min(MR, mc - s * MR), ai = s * MR * KC;
+                        int ci = cOff + (ic + s * MR) * ldc + jc;
                         for (int jj = 0; jj < nc; jj += NR) {
                             int w = Math.min(NR, nc - jj), width = width(w);
                             if (mr == MR && w == width) {
-                                kernel(width, kc, sa, si, sars, bp, jj * kc, c, ci + jj, ldc, add);
+                                kernel(width, kc, ap, ai, bp, jj * kc, c, ci + jj, ldc, add);
                             } else {
                                 double[] t = ws.tile;
                                 for (int r = 0; add && r < mr; r++) {
                                     System.arraycopy(c, ci + jj + r * ldc, t, r * NR, w);
                                 }
-                                kernel(width, kc, sa, si, sars, bp, jj * kc, t, 0, NR, add);
+                                kernel(width, kc, ap, ai, bp, jj * kc, t, 0, NR, add);
                                 for (int r = 0; r < mr; r++) {
                                     System.arraycopy(t, r * NR, c, ci + jj + r * ldc, w);
                                 }
@@ -141,9 +121,9 @@ public final class Dgemm {
         return cols > 8 ? NR : 8;
     }
 
-    /** {@code dst[d + r*ld + c] = src[s + r*rs + c*cs]} for c < cols, zero up to c < ld. */
+    /** {@code dst[d + r*ld + c] = src[s + r*rs + c*cs]} for c < cols, zero for cols <= c < width. */
     private static void pack(double[] src, int s, int rs, int cs, int rows, int cols,
-                             double[] dst, int d, int ld) {
+                             double[] dst, int d, int ld, int width) {
         for (int r = 0; r < rows; r++) {
             int so = s + r * rs, dr = d + r * ld;
             if (cs == 1) {
@@ -151,18 +131,18 @@ public final class Dgemm {
             } else {
                 for (int c = 0; c < cols; c++) dst[dr + c] = src[so + c * cs];
             }
-            Arrays.fill(dst, dr + cols, dr + ld, 0.0);
+            Arrays.fill(dst, dr + cols, dr + width, 0.0);
         }
     }
 
-    private static void kernel(int width, int kc, double[] a, int ai, int ars, double[] b, int bi,
+    private static void kernel(int width, int kc, double[] a, int ai, double[] b, int bi,
                                double[] c, int ci, int ldc, boolean add) {
-        if (width == NR) kernel4(kc, a, ai, ars, b, bi, c, ci, ldc, add);
-        else kernel1(kc, a, ai, ars, b, bi, c, ci, ldc, add);
+        if (width == NR) kernel4(kc, a, ai, b, bi, c, ci, ldc, add);
+        else kernel1(kc, a, ai, b, bi, c, ci, ldc, add);
     }
 
-    /** MR x 32 tile: A[r, p] at {@code a[ai + r*ars + p]}, B[p, 0..32) at {@code b[bi + 32p ..]}. */
-    private static void kernel4(int kc, double[] a, int ai, int ars, double[] b, int bi,
+    /** MR x 32 tile: A[r, p] at {@code a[ai + r*KC + p]}, B[p, 0..32) at {@code b[bi + 32p ..]}. */
+    private static void kernel4(int kc, double[] a, int ai, double[] b, int bi,
                                 double[] c, int ci, int ldc, boolean add) {
         DoubleVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
         DoubleVector c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
@@ -180,21 +160,20 @@ public final class Dgemm {
             c20 = z; c21 = z; c22 = z; c23 = z; c30 = z; c31 = z; c32 = z; c33 = z;
             c40 = z; c41 = z; c42 = z; c43 = z; c50 = z; c51 = z; c52 = z; c53 = z;
         }
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * 32;
+            int ap = ai + p, bp = bi + p * 32;
             DoubleVector b0 = load(b, bp), b1 = load(b, bp + 8), b2 = load(b, bp + 16), b3 = load(b, bp + 24);
-            DoubleVector x = DoubleVector.broadcast(S, a[ai + p]);
+            DoubleVector x = DoubleVector.broadcast(S, a[ap]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = DoubleVector.broadcast(S, a[a1 + p]);
+            x = DoubleVector.broadcast(S, a[ap + KC]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = DoubleVector.broadcast(S, a[a2 + p]);
+            x = DoubleVector.broadcast(S, a[ap + 2 * KC]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = DoubleVector.broadcast(S, a[a3 + p]);
+            x = DoubleVector.broadcast(S, a[ap + 3 * KC]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-            x = DoubleVector.broadcast(S, a[a4 + p]);
+            x = DoubleVector.broadcast(S, a[ap + 4 * KC]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
-            x = DoubleVector.broadcast(S, a[a5 + p]);
+            x = DoubleVector.broadcast(S, a[ap + 5 * KC]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
         c00.intoArray(c, r0); c01.intoArray(c, r0 + 8); c02.intoArray(c, r0 + 16); c03.intoArray(c, r0 + 24);
@@ -206,7 +185,7 @@ public final class Dgemm {
     }
 
     /** MR x 8 tile: B[p, 0..8) at {@code b[bi + 8p ..]}. */
-    private static void kernel1(int kc, double[] a, int ai, int ars, double[] b, int bi,
+    private static void kernel1(int kc, double[] a, int ai, double[] b, int bi,
                                 double[] c, int ci, int ldc, boolean add) {
         DoubleVector c0, c1, c2, c3, c4, c5;
         int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
@@ -217,15 +196,15 @@ public final class Dgemm {
             DoubleVector z = DoubleVector.zero(S);
             c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z;
         }
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < kc; p++) {
+            int ap = ai + p;
             DoubleVector b0 = load(b, bi + p * 8);
-            c0 = DoubleVector.broadcast(S, a[ai + p]).fma(b0, c0);
-            c1 = DoubleVector.broadcast(S, a[a1 + p]).fma(b0, c1);
-            c2 = DoubleVector.broadcast(S, a[a2 + p]).fma(b0, c2);
-            c3 = DoubleVector.broadcast(S, a[a3 + p]).fma(b0, c3);
-            c4 = DoubleVector.broadcast(S, a[a4 + p]).fma(b0, c4);
-            c5 = DoubleVector.broadcast(S, a[a5 + p]).fma(b0, c5);
+            c0 = DoubleVector.broadcast(S, a[ap]).fma(b0, c0);
+            c1 = DoubleVector.broadcast(S, a[ap + KC]).fma(b0, c1);
+            c2 = DoubleVector.broadcast(S, a[ap + 2 * KC]).fma(b0, c2);
+            c3 = DoubleVector.broadcast(S, a[ap + 3 * KC]).fma(b0, c3);
+            c4 = DoubleVector.broadcast(S, a[ap + 4 * KC]).fma(b0, c4);
+            c5 = DoubleVector.broadcast(S, a[ap + 5 * KC]).fma(b0, c5);
         }
         c0.intoArray(c, r0); c1.intoArray(c, r1); c2.intoArray(c, r2);
         c3.intoArray(c, r3); c4.intoArray(c, r4); c5.intoArray(c, r5);

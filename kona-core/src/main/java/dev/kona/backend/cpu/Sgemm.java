@@ -9,9 +9,9 @@ import java.util.function.IntConsumer;
  *
  * <p>Loop nest per thread: column blocks of {@link #NC} (the packed B block of KC x NC stays in
  * L2), K blocks of {@link #KC}, then 6-row slivers of A (kept in L1) against each 64-column B
- * panel ({@link SgemmKernel}). A row-major A is read in place; any other A layout is packed
- * {@link #MC} rows at a time. B is always packed, transposed layouts included, so a caller never
- * materializes a transposed copy.
+ * panel ({@link SgemmKernel}). A is packed {@link #MC} rows at a time and B a block at a time,
+ * transposed layouts included (16 x 16 in-register transposes), so a caller never materializes
+ * a transposed copy.
  *
  * <p>Results are bit-identical for every thread count: threads split C into disjoint blocks and
  * every C element is summed in p order with the same fixed K blocking, whoever computes it.
@@ -19,13 +19,17 @@ import java.util.function.IntConsumer;
 public final class Sgemm {
     static final int MR = SgemmKernel.MR;
     /** K block: the A sliver (6 x KC) stays in L1, the B block (KC x NC) in L2. */
-    static final int KC = 384;
+    static final int KC = SgemmKernel.KC;
     /** Column block, a multiple of 64. */
     static final int NC = 512;
-    /** Rows of a non-row-major A packed at once, a multiple of 6 and of 16. */
+    /** Rows of A packed at once, a multiple of 6 and of 16. */
     static final int MC = 96;
-    /** Below this many flops the call stays on the calling thread. */
-    static final long PARALLEL_MIN_FLOPS = Long.getLong("pmin", 2_000_000L);
+    /**
+     * Below this many flops a call stays on the calling thread. Splitting pays off from about
+     * 2 MFLOP when the pool's workers are awake, but waking a parked one costs 40-80 us on the
+     * VMs measured, which only calls of ~20 MFLOP and up amortize fully (see forBlocks).
+     */
+    static final long PARALLEL_MIN_FLOPS = 4_000_000L;
     /** Calls (per thread) from this many flops on keep the packed-B alignment up to date. */
     static final long ALIGN_MIN_FLOPS = 2_000_000L;
 
@@ -41,8 +45,7 @@ public final class Sgemm {
         /** Probe-eligible calls left before the alignment is checked again. */
         int probeCountdown;
         final long[] probeTimes = new long[8];
-        float[] a = new float[0];
-        float[] sliver = new float[0];
+        final float[] a = new float[MC * KC];
         final float[] tile = new float[MR * 64];
 
         /** The B buffer, with room for {@code size} floats after {@link #bBase}. */
@@ -65,16 +68,6 @@ public final class Sgemm {
             int offset = GemmPacking.alignedOffset(b, probeTimes);
             if (offset >= 0) bBase = offset;
             probeCountdown = offset >= 0 ? 64 : 4;
-        }
-
-        float[] a(int size) {
-            if (a.length < size) a = new float[size];
-            return a;
-        }
-
-        float[] sliver(int size) {
-            if (sliver.length < size) sliver = new float[size];
-            return sliver;
         }
     }
 
@@ -123,11 +116,10 @@ public final class Sgemm {
 
     /**
      * Runs {@code block} for 0..blocks-1 on the {@link Parallel} threads. Blocks are handed out
-     * from a counter rather than split up front, because a parked pool worker can take tens of
-     * microseconds to wake up: whoever is running takes the next block. The thread running chunk
-     * 0 (the caller) then spins until every other thread that entered has left, since being
-     * parked in the pool's join would cost another wake-up. Which thread runs a block never
-     * changes its values.
+     * from a counter rather than split up front, so a worker that wakes up late just takes fewer
+     * (or none). The thread running chunk 0 (the caller) then spins until every other thread that
+     * entered has left, since being parked in the pool's join would cost another wake-up. Which
+     * thread runs a block never changes its values.
      */
     static void forBlocks(int threads, int blocks, IntConsumer block) {
         AtomicInteger next = new AtomicInteger(), inside = new AtomicInteger();
@@ -152,7 +144,6 @@ public final class Sgemm {
         Workspace ws = WORKSPACE.get();
         ws.b(Math.min(KC, k) * (Math.min(NC, j1 - j0) + 63));
         if (2L * (i1 - i0) * (j1 - j0) * k >= ALIGN_MIN_FLOPS) ws.alignB();
-        boolean packA = aCs != 1;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -160,27 +151,14 @@ public final class Sgemm {
                 boolean add = accumulate || pc > 0;
                 float[] bp = packB(ws, b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc);
                 for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    float[] as = a;
-                    int ai = aOff + ic * aRs + pc, ars = aRs;
-                    if (packA) {
-                        as = ws.a(MC * kc);
-                        GemmPacking.pack(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, as, 0, kc, kc);
-                        ai = 0;
-                        ars = kc;
-                    }
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
-                        float[] sa = as;
-                        int si = ai + ir * ars, sars = ars;
-                        if (mr < MR) {
-                            sa = ws.sliver(MR * kc);
-                            GemmPacking.pack(as, si, ars, 1, mr, kc, sa, 0, kc, kc);
-                            Arrays.fill(sa, mr * kc, MR * kc, 0f);
-                            si = 0;
-                            sars = kc;
-                        }
-                        panels(ws, mr, kc, nc, sa, si, sars, bp, c, cOff + (ic + ir) * ldc + jc, ldc, add);
+                    int mc = Math.min(MC, i1 - ic), slivers = (mc + MR - 1) / MR;
+                    // Row stride KC whatever kc is: the kernels address A with constant offsets.
+                    float[] ap = ws.a;
+                    GemmPacking.pack(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap, 0, KC, kc);
+                    Arrays.fill(ap, mc * KC, slivers * MR * KC, 0f);
+                    for (int s = 0; s < slivers; s++) {
+                        int mr = Math.min(MR, mc - s * MR), ci = cOff + (ic + s * MR) * ldc + jc;
+                        panels(ws, mr, kc, nc, ap, s * MR * KC, bp, c, ci, ldc, add);
                     }
                 }
             }
@@ -207,28 +185,28 @@ public final class Sgemm {
     }
 
     /** One A sliver (6 rows, mr valid) against every panel of the packed B block. */
-    private static void panels(Workspace ws, int mr, int kc, int nc, float[] a, int ai, int ars,
+    private static void panels(Workspace ws, int mr, int kc, int nc, float[] a, int ai,
                                float[] bp, float[] c, int ci, int ldc, boolean add) {
         for (int jj = 0; jj < nc; jj += 64) {
             int w = Math.min(64, nc - jj), width = panelWidth(w);
             int bi = ws.bBase + jj * kc;
             if (mr == MR && w == width) {
-                kernel(width, kc, a, ai, ars, bp, bi, c, ci + jj, ldc, add);
+                kernel(width, kc, a, ai, bp, bi, c, ci + jj, ldc, add);
             } else {
                 // Edge tile: run the same kernel on a scratch tile, then copy the valid part.
                 float[] t = ws.tile;
                 if (add) GemmPacking.copyTile(c, ci + jj, ldc, t, 0, 64, mr, w);
-                kernel(width, kc, a, ai, ars, bp, bi, t, 0, 64, add);
+                kernel(width, kc, a, ai, bp, bi, t, 0, 64, add);
                 GemmPacking.copyTile(t, 0, 64, c, ci + jj, ldc, mr, w);
             }
         }
     }
 
-    private static void kernel(int width, int kc, float[] a, int ai, int ars, float[] b, int bi,
+    private static void kernel(int width, int kc, float[] a, int ai, float[] b, int bi,
                                float[] c, int ci, int ldc, boolean add) {
-        if (width == 64) SgemmKernel.kernel4(kc, a, ai, ars, b, bi, c, ci, ldc, add);
-        else if (width == 32) SgemmKernel.kernel2(kc, a, ai, ars, b, bi, c, ci, ldc, add);
-        else SgemmKernel.kernel1(kc, a, ai, ars, b, bi, c, ci, ldc, add);
+        if (width == 64) SgemmKernel.kernel4(kc, a, ai, b, bi, c, ci, ldc, add);
+        else if (width == 32) SgemmKernel.kernel2(kc, a, ai, b, bi, c, ci, ldc, add);
+        else SgemmKernel.kernel1(kc, a, ai, b, bi, c, ci, ldc, add);
     }
 
     /**

@@ -6,9 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-tiled float32 micro-kernels: {@link #MR} rows of C times a 64-, 32- or 16-column panel.
  *
- * <p>A[r, p] is read at {@code a[ai + r*ars + p]} (a row-major A in place, or a packed block) and
- * broadcast; B[p, 0..W) is a packed panel at {@code b[bi + p*W ..]}. The p-strides are constants
- * on purpose: C2 then hoists every bounds check out of the loop (variable strides cost ~15%).
+ * <p>A[r, p] is read from a packed block at {@code a[ai + r*KC + p]} and broadcast; B[p, 0..W) is
+ * a packed panel at {@code b[bi + p*W ..]}. All strides are constants on purpose: C2 then hoists
+ * every bounds check out of the loop (variable p-strides cost ~15%), and the loop needs few
+ * general registers (with six variable row offsets, C2 spills them into vector registers under
+ * ParallelGC with compressed oops, where the moves compete with the FMAs: another ~18%).
  *
  * <p>Each C element is {@code init + A[r,0]*B[0,j] + A[r,1]*B[1,j] + ...}, one fma per term in
  * p order, where init is the old C value when {@code add} and zero otherwise. The value therefore
@@ -20,11 +22,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class SgemmKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     static final int MR = 6;
+    /** Row stride of the packed A block, so also the largest K block. */
+    static final int KC = 384;
 
     private SgemmKernel() {}
 
     /** MR x 64 tile; B is a packed panel with row stride 64. */
-    static void kernel4(int kc, float[] a, int ai, int ars, float[] b, int bi,
+    static void kernel4(int kc, float[] a, int ai, float[] b, int bi,
                         float[] c, int ci, int ldc, boolean add) {
         FloatVector c00, c01, c02, c03;
         FloatVector c10, c11, c12, c13;
@@ -55,24 +59,23 @@ final class SgemmKernel {
             c40 = z; c41 = z; c42 = z; c43 = z;
             c50 = z; c51 = z; c52 = z; c53 = z;
         }
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * 64;
+            int ap = ai + p, bp = bi + p * 64;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + 16);
             FloatVector b2 = FloatVector.fromArray(S, b, bp + 32);
             FloatVector b3 = FloatVector.fromArray(S, b, bp + 48);
-            FloatVector x = FloatVector.broadcast(S, a[ai + p]);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + p]);
+            x = FloatVector.broadcast(S, a[ap + KC]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + p]);
+            x = FloatVector.broadcast(S, a[ap + 2 * KC]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + p]);
+            x = FloatVector.broadcast(S, a[ap + 3 * KC]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, a[a4 + p]);
+            x = FloatVector.broadcast(S, a[ap + 4 * KC]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, a[a5 + p]);
+            x = FloatVector.broadcast(S, a[ap + 5 * KC]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
         c00.intoArray(c, r0); c01.intoArray(c, r0 + 16); c02.intoArray(c, r0 + 32); c03.intoArray(c, r0 + 48);
@@ -84,7 +87,7 @@ final class SgemmKernel {
     }
 
     /** MR x 32 tile; B is a packed panel with row stride 32. */
-    static void kernel2(int kc, float[] a, int ai, int ars, float[] b, int bi,
+    static void kernel2(int kc, float[] a, int ai, float[] b, int bi,
                         float[] c, int ci, int ldc, boolean add) {
         FloatVector c00, c01;
         FloatVector c10, c11;
@@ -109,22 +112,21 @@ final class SgemmKernel {
             c40 = z; c41 = z;
             c50 = z; c51 = z;
         }
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * 32;
+            int ap = ai + p, bp = bi + p * 32;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + 16);
-            FloatVector x = FloatVector.broadcast(S, a[ai + p]);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
+            x = FloatVector.broadcast(S, a[ap + KC]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
+            x = FloatVector.broadcast(S, a[ap + 2 * KC]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
+            x = FloatVector.broadcast(S, a[ap + 3 * KC]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + p]);
+            x = FloatVector.broadcast(S, a[ap + 4 * KC]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + p]);
+            x = FloatVector.broadcast(S, a[ap + 5 * KC]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         c00.intoArray(c, r0); c01.intoArray(c, r0 + 16);
@@ -136,53 +138,29 @@ final class SgemmKernel {
     }
 
     /** MR x 16 tile; B is a packed panel with row stride 16. */
-    static void kernel1(int kc, float[] a, int ai, int ars, float[] b, int bi,
+    static void kernel1(int kc, float[] a, int ai, float[] b, int bi,
                         float[] c, int ci, int ldc, boolean add) {
-        FloatVector c00;
-        FloatVector c10;
-        FloatVector c20;
-        FloatVector c30;
-        FloatVector c40;
-        FloatVector c50;
+        FloatVector c0, c1, c2, c3, c4, c5;
         int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
         if (add) {
-            c00 = FloatVector.fromArray(S, c, r0);
-            c10 = FloatVector.fromArray(S, c, r1);
-            c20 = FloatVector.fromArray(S, c, r2);
-            c30 = FloatVector.fromArray(S, c, r3);
-            c40 = FloatVector.fromArray(S, c, r4);
-            c50 = FloatVector.fromArray(S, c, r5);
+            c0 = FloatVector.fromArray(S, c, r0); c1 = FloatVector.fromArray(S, c, r1);
+            c2 = FloatVector.fromArray(S, c, r2); c3 = FloatVector.fromArray(S, c, r3);
+            c4 = FloatVector.fromArray(S, c, r4); c5 = FloatVector.fromArray(S, c, r5);
         } else {
             FloatVector z = FloatVector.zero(S);
-            c00 = z;
-            c10 = z;
-            c20 = z;
-            c30 = z;
-            c40 = z;
-            c50 = z;
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z;
         }
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * 16;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector x = FloatVector.broadcast(S, a[ai + p]);
-            c00 = x.fma(b0, c00);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x.fma(b0, c10);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x.fma(b0, c20);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x.fma(b0, c30);
-            x = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = x.fma(b0, c40);
-            x = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = x.fma(b0, c50);
+            int ap = ai + p;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi + p * 16);
+            c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ap + KC]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2 * KC]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3 * KC]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ap + 4 * KC]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ap + 5 * KC]).fma(b0, c5);
         }
-        c00.intoArray(c, r0);
-        c10.intoArray(c, r1);
-        c20.intoArray(c, r2);
-        c30.intoArray(c, r3);
-        c40.intoArray(c, r4);
-        c50.intoArray(c, r5);
+        c0.intoArray(c, r0); c1.intoArray(c, r1); c2.intoArray(c, r2);
+        c3.intoArray(c, r3); c4.intoArray(c, r4); c5.intoArray(c, r5);
     }
 }
