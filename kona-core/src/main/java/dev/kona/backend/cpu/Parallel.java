@@ -1,19 +1,28 @@
 package dev.kona.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Parallel loops for the CPU kernels.
+ * Parallel loops for the CPU kernels, on a small pool of daemon threads.
  *
  * <p>Work is split into contiguous index ranges; a range body runs once per chunk, never once per
  * element. How a loop is split never changes what it computes: kernels that reduce must use
  * {@link #fixedChunks} so that the reduction order does not depend on the thread count.
+ *
+ * <p>Why not a {@code ForkJoinPool}: on these VMs waking a parked worker took 35-45 us and joining
+ * 70-80 us, so parallel calls of a few MFLOP (a training step's products) ran slower on two threads
+ * than on one. Here workers poll for new work for {@link #SPIN_NANOS} after each job before they
+ * park (as OpenMP and OpenBLAS threads do), chunks are claimed from a counter so a late worker
+ * simply takes fewer, and the caller spins until the last chunk is done.
  */
 public final class Parallel {
+    /** How long an idle worker keeps polling before it parks. */
+    static final long SPIN_NANOS = 200_000;
+
     private static volatile int threads = defaultThreads();
-    private static volatile ForkJoinPool pool = newPool(threads);
+    private static volatile Pool pool = new Pool(threads);
 
     private Parallel() {}
 
@@ -36,15 +45,6 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static ForkJoinPool newPool(int n) {
-        return new ForkJoinPool(n, p -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setDaemon(true);
-            t.setName("kona-cpu-" + t.getPoolIndex());
-            return t;
-        }, null, false);
-    }
-
     /** The number of threads CPU kernels use. */
     public static int threads() {
         return threads;
@@ -60,36 +60,37 @@ public final class Parallel {
             throw new IllegalArgumentException("setNumThreads: thread count must be >= 1, got " + n);
         }
         if (n == threads) return;
-        var old = pool;
-        pool = newPool(n);
+        Pool old = pool;
+        pool = new Pool(n);
         threads = n;
         old.shutdown();
     }
 
     /**
      * Runs {@code body} over [0, n) split into at most {@link #threads()} ranges of at least
-     * {@code grain} indices each. Small loops run on the calling thread.
+     * {@code grain} indices each. Small loops, nested calls and calls made while another thread
+     * holds the pool run on the calling thread.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         int t = threads;
         int chunks = (int) Math.min(t, Math.max(1L, n / (long) Math.max(1, grain)));
-        if (chunks <= 1 || ForkJoinTask.inForkJoinPool()) {
+        if (chunks <= 1 || Thread.currentThread() instanceof Worker) {
             body.run(0, n);
             return;
         }
-        runChunks(n, chunks, body);
+        pool.run(n, chunks, body);
     }
 
     /**
-     * Runs {@code body} once for each of the {@code chunkCount} chunks of size {@code chunk}
-     * covering [0, n) (the last may be shorter). Chunk boundaries depend only on {@code chunk},
-     * never on the thread count, so per-chunk partial results combine in a fixed order.
+     * Runs {@code body} once for each of the chunks of size {@code chunk} covering [0, n) (the last
+     * may be shorter). Chunk boundaries depend only on {@code chunk}, never on the thread count, so
+     * per-chunk partial results combine in a fixed order.
      */
     public static void fixedChunks(int n, int chunk, RangeBody body) {
         if (n <= 0) return;
         int count = (n + chunk - 1) / chunk;
-        if (count == 1 || threads == 1 || ForkJoinTask.inForkJoinPool()) {
+        if (count == 1 || threads == 1) {
             for (int c = 0; c < count; c++) body.run(c * chunk, Math.min(n, (c + 1) * chunk));
             return;
         }
@@ -98,34 +99,105 @@ public final class Parallel {
         });
     }
 
-    private static void runChunks(int n, int chunks, RangeBody body) {
-        var tasks = new RecursiveAction[chunks];
-        for (int c = 1; c < chunks; c++) {
-            int start = (int) ((long) n * c / chunks);
-            int end = (int) ((long) n * (c + 1) / chunks);
-            tasks[c] = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    body.run(start, end);
+    /** One parallel loop: chunk c covers [n*c/chunks, n*(c+1)/chunks). */
+    private static final class Job {
+        final int n, chunks;
+        final RangeBody body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile RuntimeException failure;
+        volatile Error error;
+
+        Job(int n, int chunks, RangeBody body) {
+            this.n = n;
+            this.chunks = chunks;
+            this.body = body;
+        }
+
+        void work() {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+                } catch (RuntimeException e) {
+                    if (failure == null) failure = e;
+                } catch (Error e) {
+                    if (error == null) error = e;
+                } finally {
+                    done.incrementAndGet();
                 }
-            };
-        }
-        var p = pool;
-        // The caller runs the first chunk itself; the others go to the pool.
-        for (int c = 1; c < chunks; c++) p.execute(tasks[c]);
-        RuntimeException failure = null;
-        try {
-            body.run(0, (int) ((long) n / chunks));
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (int c = 1; c < chunks; c++) {
-            try {
-                tasks[c].join();
-            } catch (RuntimeException e) {
-                if (failure == null) failure = e;
             }
         }
-        if (failure != null) throw failure;
+    }
+
+    private static final class Worker extends Thread {
+        final Pool pool;
+        volatile boolean parked;
+
+        Worker(Pool pool, int index) {
+            super("kona-cpu-" + index);
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            Job seen = null;
+            while (!pool.stopped) {
+                Job j = pool.current;
+                if (j != null && j != seen) {
+                    seen = j;
+                    j.work();
+                    continue;
+                }
+                long until = System.nanoTime() + SPIN_NANOS;
+                while (pool.current == seen && !pool.stopped && System.nanoTime() < until) Thread.onSpinWait();
+                if (pool.current != seen || pool.stopped) continue;
+                parked = true;
+                // Re-check after announcing: a job published before this write is seen here, one
+                // published after it finds parked == true and unparks.
+                if (pool.current == seen && !pool.stopped) LockSupport.park(this);
+                parked = false;
+            }
+        }
+    }
+
+    private static final class Pool {
+        final Worker[] workers;
+        final ReentrantLock busy = new ReentrantLock();
+        volatile Job current;
+        volatile boolean stopped;
+
+        Pool(int threads) {
+            workers = new Worker[Math.max(0, threads - 1)];
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        void run(int n, int chunks, RangeBody body) {
+            if (busy.isHeldByCurrentThread() || !busy.tryLock()) {
+                // A nested call, or another thread (a data loader, say) is using the pool: do the
+                // work here.
+                body.run(0, n);
+                return;
+            }
+            Job job = new Job(n, chunks, body);
+            try {
+                current = job;
+                for (Worker w : workers) if (w.parked) LockSupport.unpark(w);
+                job.work();
+                while (job.done.get() < chunks) Thread.onSpinWait();
+            } finally {
+                busy.unlock();
+            }
+            if (job.error != null) throw job.error;
+            if (job.failure != null) throw job.failure;
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Worker w : workers) LockSupport.unpark(w);
+        }
     }
 }
