@@ -103,6 +103,17 @@ class AutogradTest {
     }
 
     @Test
+    void severalOutputsWhereOneFeedsTheOtherInEitherOrder() {
+        Tensor x = Tensor.of(1.0, 2.0).requiresGrad(true);
+        Tensor y1 = x.mul(2.0);
+        Tensor y2 = y1.mul(3.0).add(y1);     // d/dx (y1 + y2) = 2 + 8 = 10
+        for (var roots : List.of(List.of(y1, y2), List.of(y2, y1))) {
+            Tensor g = Autograd.grad(roots, List.of(x), List.of(Tensor.onesLike(y1), Tensor.onesLike(y2)), true, false).get(0);
+            assertArrayEquals(new double[] {10, 10}, g.toDoubleArray(), 0);
+        }
+    }
+
+    @Test
     void anomalyModeCatchesFloat32Overflow() {
         Tensor w = Tensor.of(1e30f).requiresGrad(true);
         try (var a = Autograd.detectAnomaly()) {

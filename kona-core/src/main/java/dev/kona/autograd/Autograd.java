@@ -131,9 +131,11 @@ public final class Autograd {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger WALKS = new java.util.concurrent.atomic.AtomicInteger();
+
     private static void run(List<Tensor> roots, List<Tensor> gradRoots, boolean retainGraph, boolean createGraph,
                             Capture capture, String op) {
-        Map<Node, Tensor> pending = new IdentityHashMap<>();
+        int walk = WALKS.incrementAndGet();
         List<Node> starts = new ArrayList<>();
         for (int i = 0; i < roots.size(); i++) {
             Tensor root = roots.get(i);
@@ -155,14 +157,14 @@ public final class Autograd {
             if (root.gradFn() == null) {
                 deliverToLeaf(root, g, capture);
             } else {
-                pending.merge(root.gradFn(), g, Tensor::add);
+                root.gradFn().addPending(g, walk);
                 starts.add(root.gradFn());
             }
         }
-        List<Node> order = topologicalOrder(starts);
+        List<Node> order = topologicalOrder(starts, walk);
         try (var mode = createGraph ? GradMode.enableGrad() : GradMode.noGrad()) {
             for (Node node : order) {
-                Tensor g = pending.remove(node);
+                Tensor g = node.takePending(walk);
                 if (g == null) continue;
                 g = node.runHooks(g);
                 if (capture != null && capture.wantsNode(node)) capture.captured().merge(node, g, Tensor::add);
@@ -174,8 +176,9 @@ public final class Autograd {
                     if (in == null || !in.requiresGrad() || inputGrads[i] == null) continue;
                     Tensor ig = inputGrads[i];
                     if (isAnomalyEnabled()) checkFinite("backward", node, ig);
-                    if (in.gradFn() == null) deliverToLeaf(in, ig, capture);
-                    else pending.merge(in.gradFn(), ig, Tensor::add);
+                    Node next = in.gradFn();
+                    if (next == null) deliverToLeaf(in, ig, capture);
+                    else next.addPending(ig, walk);
                 }
             }
         }
@@ -189,29 +192,34 @@ public final class Autograd {
         }
     }
 
-    /** Nodes reachable from the starts, each after every node that feeds it a gradient. */
-    private static List<Node> topologicalOrder(List<Node> starts) {
-        Map<Node, Boolean> visited = new IdentityHashMap<>();
+    /**
+     * Nodes reachable from the starts, each after every node that feeds it a gradient: the
+     * reversed post-order of a depth-first walk, with visits stamped on the nodes.
+     */
+    private static List<Node> topologicalOrder(List<Node> starts, int walk) {
         List<Node> postOrder = new ArrayList<>();
-        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        ArrayDeque<Node> nodes = new ArrayDeque<>();
+        ArrayDeque<int[]> positions = new ArrayDeque<>();
         for (Node s : starts) {
-            if (visited.containsKey(s)) continue;
-            visited.put(s, Boolean.TRUE);
-            stack.push(new Object[] {s, 0});
-            while (!stack.isEmpty()) {
-                Object[] frame = stack.peek();
-                Node n = (Node) frame[0];
-                int i = (Integer) frame[1];
+            if (s.visitedWalk == walk) continue;
+            s.visitedWalk = walk;
+            nodes.push(s);
+            positions.push(new int[] {0});
+            while (!nodes.isEmpty()) {
+                Node n = nodes.peek();
+                int[] pos = positions.peek();
                 Tensor[] edges = n.edges();
-                if (i < edges.length) {
-                    frame[1] = i + 1;
-                    Tensor in = edges[i];
-                    if (in != null && in.gradFn() != null && !visited.containsKey(in.gradFn())) {
-                        visited.put(in.gradFn(), Boolean.TRUE);
-                        stack.push(new Object[] {in.gradFn(), 0});
+                if (pos[0] < edges.length) {
+                    Tensor in = edges[pos[0]++];
+                    Node next = in == null ? null : in.gradFn();
+                    if (next != null && next.visitedWalk != walk) {
+                        next.visitedWalk = walk;
+                        nodes.push(next);
+                        positions.push(new int[] {0});
                     }
                 } else {
-                    stack.pop();
+                    nodes.pop();
+                    positions.pop();
                     postOrder.add(n);
                 }
             }

@@ -24,6 +24,28 @@ public final class Node {
     private Tensor output;
     private final List<UnaryOperator<Tensor>> hooks = new ArrayList<>(0);
     private String modulePath;
+    // Per-walk bookkeeping of Autograd's engine, stamped with the walk's number instead of kept
+    // in identity maps (those were the largest cost of a backward over many small ops).
+    int visitedWalk;
+    int pendingWalk;
+    Tensor pending;
+
+    /** Adds a gradient for this node's output during walk number {@code walk}. */
+    void addPending(Tensor g, int walk) {
+        if (pendingWalk != walk) {
+            pendingWalk = walk;
+            pending = g;
+        } else {
+            pending = pending == null ? g : pending.add(g);
+        }
+    }
+
+    /** Takes the gradient accumulated during walk {@code walk} (null if none). */
+    Tensor takePending(int walk) {
+        Tensor g = pendingWalk == walk ? pending : null;
+        pending = null;
+        return g;
+    }
 
     /**
      * @param name   the op's name, for error messages

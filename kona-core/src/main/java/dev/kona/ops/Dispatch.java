@@ -52,11 +52,11 @@ public final class Dispatch {
     }
 
     /** The common device of the inputs; tensors on two devices are an error naming both. */
-    static Device deviceOf(String op, Tensor... inputs) {
+    static Device deviceOf(Op op, Tensor... inputs) {
         Device d = inputs[0].device();
         for (Tensor t : inputs) {
-            if (!t.device().equals(d)) {
-                throw new IllegalArgumentException(op + ": expected all tensors on one device, found "
+            if (t.device() != d && !t.device().equals(d)) {
+                throw new IllegalArgumentException(op.name() + ": expected all tensors on one device, found "
                         + d + " and " + t.device());
             }
         }
@@ -65,7 +65,7 @@ public final class Dispatch {
 
     /** Runs {@code op} producing one fresh output of the given shape and dtype. */
     public static Tensor run(Op op, int[] shape, DType dtype, Tensor... inputs) {
-        Device d = inputs.length == 0 ? Device.CPU : deviceOf(op.name(), inputs);
+        Device d = inputs.length == 0 ? Device.CPU : deviceOf(op, inputs);
         // Every kernel writes each element of its outputs, so they need no zeroing.
         Tensor out = allocate(d, dtype, shape, false);
         if (out.numel() > 0) backend(d).execute(op, new Tensor[] {out}, inputs);
@@ -77,7 +77,7 @@ public final class Dispatch {
 
     /** Runs {@code op} into outputs the caller allocated. */
     public static void runInto(Op op, Tensor[] outputs, Tensor... inputs) {
-        Device d = deviceOf(op.name(), concat(outputs, inputs));
+        Device d = deviceOf(op, concat(outputs, inputs));
         backend(d).execute(op, outputs, inputs);
     }
 

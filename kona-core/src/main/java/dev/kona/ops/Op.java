@@ -34,6 +34,8 @@ public sealed interface Op {
         /** {@code x ^ p0}. */
         POW_SCALAR;
 
+        private final String opName = computeOpName();
+
         /** Ops whose output is float even for integer input (int input is promoted first). */
         public boolean needsFloat() {
             return switch (this) {
@@ -43,11 +45,15 @@ public sealed interface Op {
         }
 
         public String opName() {
-            return switch (this) {
-                case GELU_TANH -> "gelu";
-                case LOGICAL_NOT -> "logicalNot";
-                case LEAKY_RELU -> "leakyRelu";
-                case POW_SCALAR -> "pow";
+            return opName;
+        }
+
+        private String computeOpName() {
+            return switch (name()) {
+                case "GELU_TANH" -> "gelu";
+                case "LOGICAL_NOT" -> "logicalNot";
+                case "LEAKY_RELU" -> "leakyRelu";
+                case "POW_SCALAR" -> "pow";
                 default -> name().toLowerCase(java.util.Locale.ROOT);
             };
         }
@@ -57,6 +63,13 @@ public sealed interface Op {
     enum BinaryKind {
         ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE,
         LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR;
+
+        private final String opName = switch (name()) {
+            case "LOGICAL_AND" -> "logicalAnd";
+            case "LOGICAL_OR" -> "logicalOr";
+            case "LOGICAL_XOR" -> "logicalXor";
+            default -> name().toLowerCase(java.util.Locale.ROOT);
+        };
 
         public boolean isComparison() {
             return switch (this) {
@@ -70,12 +83,7 @@ public sealed interface Op {
         }
 
         public String opName() {
-            return switch (this) {
-                case LOGICAL_AND -> "logicalAnd";
-                case LOGICAL_OR -> "logicalOr";
-                case LOGICAL_XOR -> "logicalXor";
-                default -> name().toLowerCase(java.util.Locale.ROOT);
-            };
+            return opName;
         }
     }
 

@@ -16,17 +16,22 @@ final class BufferPool {
 
     static final long MAX_BYTES = 256L << 20;
 
+    /** Free buffers by host type (float, double, int, long, byte, short) and length. */
     private static final class Pool {
-        final Map<Long, ArrayDeque<Object>> free = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        final Map<Integer, ArrayDeque<Object>>[] free = new Map[6];
         long bytes;
+
+        Pool() {
+            for (int i = 0; i < free.length; i++) free[i] = new HashMap<>();
+        }
     }
 
     private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
 
-    private static long key(Class<?> arrayType, int length) {
+    private static int typeIndex(Class<?> arrayType) {
         Class<?> c = arrayType.getComponentType();
-        int type = c == float.class ? 0 : c == double.class ? 1 : c == int.class ? 2 : c == long.class ? 3 : c == byte.class ? 4 : 5;
-        return ((long) length << 3) | type;
+        return c == float.class ? 0 : c == double.class ? 1 : c == int.class ? 2 : c == long.class ? 3 : c == byte.class ? 4 : 5;
     }
 
     private static long bytes(Object array) {
@@ -40,7 +45,7 @@ final class BufferPool {
         Pool p = POOL.get();
         long b = bytes(array);
         if (p.bytes + b > MAX_BYTES) return;
-        p.free.computeIfAbsent(key(array.getClass(), java.lang.reflect.Array.getLength(array)), k -> new ArrayDeque<>())
+        p.free[typeIndex(array.getClass())].computeIfAbsent(java.lang.reflect.Array.getLength(array), k -> new ArrayDeque<>())
                 .push(array);
         p.bytes += b;
     }
@@ -49,7 +54,7 @@ final class BufferPool {
     static Object take(DType dtype, int length) {
         Pool p = POOL.get();
         if (p.bytes == 0) return null;
-        ArrayDeque<Object> q = p.free.get(key(CpuStorage.hostType(dtype), length));
+        ArrayDeque<Object> q = p.free[typeIndex(CpuStorage.hostType(dtype))].get(length);
         if (q == null || q.isEmpty()) return null;
         Object a = q.pop();
         p.bytes -= bytes(a);

@@ -34,7 +34,14 @@ public final class CpuStorage implements Storage {
 
     /** The host array type a dtype is stored in, for messages. */
     static Class<?> hostType(DType dtype) {
-        return newArray(dtype, 0).getClass();
+        return switch (dtype) {
+            case FLOAT32 -> float[].class;
+            case FLOAT64 -> double[].class;
+            case INT32 -> int[].class;
+            case INT64 -> long[].class;
+            case BOOL -> byte[].class;
+            case FLOAT16, BFLOAT16 -> short[].class;
+        };
     }
 
     @Override
