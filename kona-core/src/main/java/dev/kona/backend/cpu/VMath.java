@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code TANH}... and the lane order of {@code reduceLanes(ADD)} differ between the two, which made
  * results depend on how warm the JVM was.
  *
- * <p>exp follows Cephes' expf (range reduction by ln 2 in two parts, a degree-6 polynomial, scaling
- * in two steps so that denormal results are right): within 2 ulp of the correctly rounded value.
+ * <p>exp follows Cephes' expf (range reduction by ln 2 in two parts, a degree-6 polynomial, one
+ * 2^n scaling): within 2 ulp of the correctly rounded value for normal results; results below the
+ * smallest normal float are flushed to zero.
  */
 final class VMath {
     private VMath() {}
@@ -26,9 +27,13 @@ final class VMath {
     private static final float LN2_LO = -2.12194440e-4f;
     private static final float ROUND_MAGIC = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
     private static final float EXP_MAX = 88.72283905206835f;
-    private static final float EXP_MIN = -104f;
+    /** Below this e^x is not a normal float; such results are flushed to zero. */
+    private static final float EXP_MIN = -87.33654f;
 
-    /** e^x for every lane. */
+    /**
+     * e^x for every lane. Results below the smallest normal float (x &lt; -87.34, e^x &lt; 1.2e-38)
+     * are flushed to zero: one 2^n scaling instead of two, about 25% fewer operations.
+     */
     static FloatVector exp(FloatVector x) {
         var xc = x.lanewise(VectorOperators.MAX, EXP_MIN).lanewise(VectorOperators.MIN, EXP_MAX);
         var n = xc.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC); // round(x / ln 2), ties to even
@@ -40,13 +45,10 @@ final class VMath {
         p = mad(p, r, 1.6666665459e-1f);
         p = mad(p, r, 5.0000001201e-1f);
         var e = p.fma(r.mul(r), r).add(1f);
-        // 2^n in two factors, each a normal float even when 2^n alone would be denormal.
-        var ni = (IntVector) n.convert(VectorOperators.F2I, 0);
-        var n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        var n2 = ni.sub(n1);
-        var s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        var s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        var result = e.mul(s1).mul(s2);
+        var scale = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        var result = e.mul(scale);
+        result = result.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
         return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
     }
 
