@@ -20,7 +20,9 @@ public final class Main implements Runnable {
     static final Map<String, Consumer<String[]>> EXAMPLES = new TreeMap<>(Map.of(
             "tensors", dev.kona.examples.TensorTour::main,
             "linreg-torch", dev.kona.examples.LinearRegressionTorchStyle::main,
-            "mnist-torch", dev.kona.examples.MnistTorchStyle::main));
+            "mnist-torch", dev.kona.examples.MnistTorchStyle::main,
+            "mnist", dev.kona.examples.MnistKeras::main,
+            "linreg", dev.kona.examples.LinearRegressionKeras::main));
 
     /** Benchmarks, by name. */
     static final Map<String, String> BENCHES = new TreeMap<>(Map.of(
