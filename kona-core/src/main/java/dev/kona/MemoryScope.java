@@ -62,6 +62,18 @@ public final class MemoryScope implements AutoCloseable {
         return scope;
     }
 
+    /**
+     * Takes a tensor's storage away from every scope open on this thread, so that it lives until
+     * the garbage collector frees it: for tensors that become long-lived after they were made,
+     * such as a module's parameters built during a first forward inside a training step's scope.
+     * Returns the tensor.
+     */
+    public static Tensor persist(Tensor t) {
+        Storage s = t.storage();
+        for (MemoryScope scope : OPEN.get()) scope.owned.remove(s);
+        return t;
+    }
+
     /** Called by the allocator for every new storage: the innermost open scope takes ownership. */
     public static void track(Storage storage) {
         var stack = OPEN.get();

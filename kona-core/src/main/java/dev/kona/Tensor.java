@@ -55,12 +55,16 @@ public final class Tensor {
             @Override
             public void accumulate(Tensor leaf, Tensor g) {
                 g = leafHooks(leaf, g);
-                if (leaf.grad == null) {
-                    // A copy: the same gradient tensor may reach several leaves, and optimizers or
-                    // clipping may later change a grad in place.
-                    leaf.grad = g.dtype() == leaf.dtype() ? g.copy() : g.to(leaf.dtype());
-                } else {
-                    leaf.grad = leaf.grad.add(g.dtype() == leaf.dtype() ? g : g.to(leaf.dtype()));
+                // A leaf's gradient outlives the step that computes it (it is read after backward,
+                // often after the step's MemoryScope closed), so it belongs to no scope.
+                try (var outside = MemoryScope.outside()) {
+                    if (leaf.grad == null) {
+                        // A copy: the same gradient tensor may reach several leaves, and optimizers or
+                        // clipping may later change a grad in place.
+                        leaf.grad = g.dtype() == leaf.dtype() ? g.copy() : g.to(leaf.dtype());
+                    } else {
+                        leaf.grad = leaf.grad.add(g.dtype() == leaf.dtype() ? g : g.to(leaf.dtype()));
+                    }
                 }
             }
 

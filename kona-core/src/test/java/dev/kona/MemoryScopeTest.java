@@ -80,6 +80,20 @@ class MemoryScopeTest {
     }
 
     @Test
+    void parametersBuiltAndGradientsComputedInsideAScopeOutliveIt() {
+        var layer = new dev.kona.nn.LazyLinear(3);
+        Tensor x = Tensor.randn(4, 5);
+        try (var step = MemoryScope.open()) {
+            layer.call(x).sum().backward();   // builds the weights on first input, inside the scope
+        }
+        for (Tensor p : layer.parameters()) {
+            assertFalse(p.storage().isReleased());
+            assertFalse(p.grad().storage().isReleased(), "a leaf's gradient must outlive the step's scope");
+        }
+        assertEquals(4.0 * 3, layer.parameters().get(1).grad().sum().item(), 1e-6); // bias grad: ones summed over batch
+    }
+
+    @Test
     void closingOutOfOrderOrTwiceIsAnError() {
         var a = MemoryScope.open();
         var b = MemoryScope.open();

@@ -3,6 +3,7 @@ package dev.kona.nn;
 import dev.kona.DType;
 import dev.kona.Device;
 import dev.kona.Shape;
+import dev.kona.MemoryScope;
 import dev.kona.Tensor;
 import dev.kona.autograd.Autograd;
 import dev.kona.autograd.GradMode;
@@ -112,7 +113,8 @@ public abstract class Module {
                     + "' is the result of '" + tensor.gradFn().name() + "'; parameters must be leaves, pass x.detach()");
         }
         tensor.requiresGrad(true);
-        parameters.put(name, tensor);
+        // A parameter lives as long as its module, even when built inside a step's MemoryScope.
+        parameters.put(name, MemoryScope.persist(tensor));
         return tensor;
     }
 
@@ -125,7 +127,7 @@ public abstract class Module {
         if (tensor == null) {
             throw new IllegalArgumentException(typeName() + ".registerBuffer: the tensor for '" + name + "' is null");
         }
-        buffers.put(name, tensor);
+        buffers.put(name, MemoryScope.persist(tensor));
         return tensor;
     }
 
@@ -312,7 +314,8 @@ public abstract class Module {
 
     private Module convert(UnaryOperator<Tensor> fn) {
         Map<Tensor, Tensor> done = new IdentityHashMap<>();
-        try (var g = GradMode.noGrad()) {
+        // Converted parameters live as long as the module, whatever scope is open.
+        try (var g = GradMode.noGrad(); var outside = MemoryScope.outside()) {
             for (Module m : namedModules().values()) {
                 for (var e : m.parameters.entrySet()) e.setValue(done.computeIfAbsent(e.getValue(), t -> converted(t, fn)));
                 for (var e : m.buffers.entrySet()) e.setValue(done.computeIfAbsent(e.getValue(), fn::apply));
