@@ -28,7 +28,8 @@ public final class Main implements Runnable {
     static final Map<String, String> BENCHES = new TreeMap<>(Map.of(
             "ops", "SGEMM, MLP products, elementwise and row reductions vs NumPy/OpenBLAS and PyTorch CPU",
             "storage", "Vector API kernels over heap arrays vs MemorySegments (the storage choice)",
-            "train", "seed-002 MLP training step (batch 32, 128) and a 1,000-op autograd chain vs PyTorch CPU"));
+            "train", "seed-002 MLP training step (batch 32, 128) and a 1,000-op autograd chain vs PyTorch CPU",
+            "mnist", "seed 002 trained for 2 epochs (batch 32, 128) in Kona, PyTorch CPU and Keras/TensorFlow CPU"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -99,6 +100,7 @@ public final class Main implements Runnable {
                 case "ops" -> dev.kona.bench.OpsBench.run(budgetMs, filter);
                 case "storage" -> dev.kona.bench.StorageStudy.main(new String[0]);
                 case "train" -> dev.kona.bench.TrainBench.run(budgetMs);
+                case "mnist" -> dev.kona.bench.MnistBench.run(2);
                 default -> {
                     System.err.println("kona bench: unknown benchmark '" + name + "'; available: "
                             + String.join(", ", BENCHES.keySet()));
