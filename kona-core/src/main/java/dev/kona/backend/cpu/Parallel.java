@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * simply takes fewer, and the caller spins until the last chunk is done.
  */
 public final class Parallel {
-    /** How long an idle worker keeps polling before it parks. */
-    static final long SPIN_NANOS = 200_000;
+    /** How long an idle worker keeps polling before it parks (system property {@code kona.spinMicros}). */
+    static final long SPIN_NANOS = Long.getLong("kona.spinMicros", 200) * 1000;
 
     private static volatile int threads = defaultThreads();
     private static volatile Pool pool = new Pool(threads);
