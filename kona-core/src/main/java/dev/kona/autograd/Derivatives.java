@@ -22,7 +22,7 @@ public final class Derivatives {
     public static Tensor[] backward(Op op, Tensor g, Tensor[] in, Tensor out) {
         return switch (op) {
             case Op.Unary u -> new Tensor[] {unary(u, g, in[0], out)};
-            case Op.Binary b -> onlyNeeded(binary(b.kind(), g, in[0], in[1], out), in);
+            case Op.Binary b -> binary(b.kind(), g, in[0], in[1], out);
             case Op.Where w -> new Tensor[] {null,
                     sumToShape(Tensor.where(in[0], g, 0.0), in[1].shape()),
                     sumToShape(Tensor.where(in[0], 0.0, g), in[2].shape())};
@@ -104,22 +104,25 @@ public final class Derivatives {
     }
 
     private static Tensor[] binary(Op.BinaryKind k, Tensor g, Tensor a, Tensor b, Tensor out) {
+        // Only the gradients of inputs that require grad are computed (a dropout mask, a constant...).
+        boolean na = a.requiresGrad(), nb = b.requiresGrad();
         int[] as = a.shape(), bs = b.shape();
         return switch (k) {
-            case ADD -> new Tensor[] {sumToShape(g, as), sumToShape(g, bs)};
-            case SUB -> new Tensor[] {sumToShape(g, as), sumToShape(g.neg(), bs)};
-            case MUL -> new Tensor[] {sumToShape(g.mul(b), as), sumToShape(g.mul(a), bs)};
-            case DIV -> new Tensor[] {sumToShape(g.div(b), as), sumToShape(g.mul(a).div(b.square()).neg(), bs)};
+            case ADD -> new Tensor[] {na ? sumToShape(g, as) : null, nb ? sumToShape(g, bs) : null};
+            case SUB -> new Tensor[] {na ? sumToShape(g, as) : null, nb ? sumToShape(g.neg(), bs) : null};
+            case MUL -> new Tensor[] {na ? sumToShape(g.mul(b), as) : null, nb ? sumToShape(g.mul(a), bs) : null};
+            case DIV -> new Tensor[] {na ? sumToShape(g.div(b), as) : null,
+                    nb ? sumToShape(g.mul(a).div(b.square()).neg(), bs) : null};
             case POW -> new Tensor[] {
                     // Where b is 0, a^b is 1 for every a: derivative 0 (b * a^(b-1) is NaN at a = 0).
-                    sumToShape(Tensor.where(b.eq(0.0), 0.0, g.mul(b).mul(a.pow(b.sub(1.0)))), as),
-                    sumToShape(g.mul(out).mul(Tensor.where(a.gt(0.0), a.log(), 0.0)), bs)};
+                    na ? sumToShape(Tensor.where(b.eq(0.0), 0.0, g.mul(b).mul(a.pow(b.sub(1.0)))), as) : null,
+                    nb ? sumToShape(g.mul(out).mul(Tensor.where(a.gt(0.0), a.log(), 0.0)), bs) : null};
             case MAXIMUM, MINIMUM -> {
                 // Ties split the gradient evenly, as PyTorch does.
                 Tensor aWins = k == Op.BinaryKind.MAXIMUM ? a.gt(b) : a.lt(b);
                 Tensor tie = a.eq(b);
                 Tensor wa = aWins.to(g.dtype()).add(tie.to(g.dtype()).mul(0.5));
-                yield new Tensor[] {sumToShape(g.mul(wa), as), sumToShape(g.mul(wa.rsub(1.0)), bs)};
+                yield new Tensor[] {na ? sumToShape(g.mul(wa), as) : null, nb ? sumToShape(g.mul(wa.rsub(1.0)), bs) : null};
             }
             case EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR -> new Tensor[] {null, null};
         };
@@ -265,12 +268,6 @@ public final class Derivatives {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** Drops gradients for inputs that do not require grad (they would be ignored anyway). */
-    private static Tensor[] onlyNeeded(Tensor[] grads, Tensor[] inputs) {
-        for (int i = 0; i < grads.length; i++) if (!inputs[i].requiresGrad()) grads[i] = null;
-        return grads;
-    }
 
     /** {@code t} with zeros appended along each dimension up to {@code shape} (scatter's src may exceed its index). */
     private static Tensor padWithZeros(Tensor t, int[] shape) {
