@@ -1,16 +1,14 @@
 package dev.kona;
 
+import static dev.kona.testing.GoldenFile.ints;
+import static dev.kona.testing.GoldenFile.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.kona.testing.GoldenFile;
 import dev.kona.testing.Json;
-import dev.kona.testing.Make;
 import dev.kona.testing.Nd;
 import dev.kona.testing.OpInfo.Tol;
 import dev.kona.testing.TensorAssert;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,33 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenOpsTest {
 
-    @SuppressWarnings("unchecked")
-    static Stream<Arguments> cases() throws IOException {
-        try (InputStream in = GoldenOpsTest.class.getResourceAsStream("/golden/ops.json")) {
-            assertNotNull(in, "golden/ops.json is missing from the test resources");
-            var root = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            return ((List<Object>) root.get("cases")).stream()
-                    .map(c -> (Map<String, Object>) c)
-                    .map(c -> Arguments.of(c.get("name"), c));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Nd nd(Object o) {
-        var m = (Map<String, Object>) o;
-        int[] shape = ((List<Object>) m.get("shape")).stream().mapToInt(v -> (int) (double) (Double) v).toArray();
-        double[] data = ((List<Object>) m.get("data")).stream().mapToDouble(Json::num).toArray();
-        return new Nd(shape, data, DType.of((String) m.get("dtype")));
-    }
-
-    private static Tensor tensor(Nd n) {
-        return Make.of(n.dtype, n.shape, n.data);
-    }
-
-    private static int[] ints(Object o) {
-        @SuppressWarnings("unchecked")
-        var l = (List<Object>) o;
-        return l.stream().mapToInt(v -> (int) (double) (Double) v).toArray();
+    static Stream<Arguments> cases() {
+        return GoldenFile.cases("/golden/ops.json");
     }
 
     @SuppressWarnings("unchecked")
@@ -92,8 +65,8 @@ class GoldenOpsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesPyTorch(String name, Map<String, Object> c) {
-        List<Tensor> inputs = ((List<Object>) c.get("inputs")).stream().map(GoldenOpsTest::nd).map(GoldenOpsTest::tensor).toList();
-        List<Nd> expected = ((List<Object>) c.get("outputs")).stream().map(GoldenOpsTest::nd).toList();
+        List<Tensor> inputs = ((List<Object>) c.get("inputs")).stream().map(GoldenFile::tensor).toList();
+        List<Nd> expected = ((List<Object>) c.get("outputs")).stream().map(GoldenFile::nd).toList();
         List<Tensor> out = run((String) c.get("op"), (Map<String, Object>) c.get("args"), inputs);
         assertEquals(expected.size(), out.size());
         for (int k = 0; k < out.size(); k++) {

@@ -1,5 +1,7 @@
 package dev.kona.nn;
 
+import static dev.kona.testing.GoldenFile.ints;
+import static dev.kona.testing.GoldenFile.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kona.DType;
 import dev.kona.Tensor;
+import dev.kona.testing.GoldenFile;
 import dev.kona.testing.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GoldenNnTest {
     private static final double RTOL = 1e-5;
 
-    @SuppressWarnings("unchecked")
-    static Stream<Arguments> cases() throws IOException {
-        try (InputStream in = GoldenNnTest.class.getResourceAsStream("/golden/nn.json")) {
-            assertNotNull(in, "golden/nn.json is missing from the test resources");
-            var root = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            return ((List<Object>) root.get("cases")).stream()
-                    .map(c -> (Map<String, Object>) c)
-                    .map(c -> Arguments.of(c.get("name"), c));
-        }
+    static Stream<Arguments> cases() {
+        return GoldenFile.cases("/golden/nn.json");
     }
 
     @SuppressWarnings("unchecked")
@@ -95,19 +88,6 @@ class GoldenNnTest {
 
     private static int i(Map<String, Object> d, String key) {
         return (int) Json.num(d.get(key));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static int[] ints(Object o) {
-        return ((List<Object>) o).stream().mapToInt(v -> (int) Json.num(v)).toArray();
-    }
-
-    @SuppressWarnings("unchecked")
-    static Tensor tensor(Object o) {
-        var m = (Map<String, Object>) o;
-        int[] shape = ints(m.get("shape"));
-        double[] data = ((List<Object>) m.get("data")).stream().mapToDouble(Json::num).toArray();
-        return Tensor.of(data, shape).to(DType.of((String) m.get("dtype")));
     }
 
     static void assertClose(Tensor actual, Tensor expected, String context) {

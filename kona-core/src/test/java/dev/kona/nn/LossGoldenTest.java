@@ -1,20 +1,19 @@
 package dev.kona.nn;
 
+import static dev.kona.testing.GoldenFile.nd;
+import static dev.kona.testing.GoldenFile.tensor;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.kona.DType;
 import dev.kona.Tensor;
 import dev.kona.nn.Loss.Reduction;
+import dev.kona.testing.GoldenFile;
 import dev.kona.testing.Json;
 import dev.kona.testing.Make;
 import dev.kona.testing.Nd;
 import dev.kona.testing.OpInfo.Tol;
 import dev.kona.testing.TensorAssert;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,23 +29,8 @@ class LossGoldenTest {
     private static final Tol F64 = new Tol(1e-10, 1e-12);
     private static final Tol F32 = new Tol(2e-5, 1e-5);
 
-    @SuppressWarnings("unchecked")
-    static Stream<Arguments> cases() throws IOException {
-        try (InputStream in = LossGoldenTest.class.getResourceAsStream("/golden/losses.json")) {
-            assertNotNull(in, "golden/losses.json is missing from the test resources");
-            var root = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            return ((List<Object>) root.get("cases")).stream()
-                    .map(c -> (Map<String, Object>) c)
-                    .map(c -> Arguments.of(c.get("name"), c));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Nd nd(Object o) {
-        var m = (Map<String, Object>) o;
-        int[] shape = ((List<Object>) m.get("shape")).stream().mapToInt(v -> (int) (double) (Double) v).toArray();
-        double[] data = ((List<Object>) m.get("data")).stream().mapToDouble(Json::num).toArray();
-        return new Nd(shape, data, DType.of((String) m.get("dtype")));
+    static Stream<Arguments> cases() {
+        return GoldenFile.cases("/golden/losses.json");
     }
 
     private static Tensor tensor(Nd n) {

@@ -1,5 +1,6 @@
 package dev.kona.optim;
 
+import dev.kona.testing.GoldenFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -45,7 +46,7 @@ class OptimizerGoldenTest {
         } else {
             for (var g : (List<Map<String, Object>>) c.get("groups")) {
                 List<Tensor> ps = new ArrayList<>();
-                for (int i : Golden.ints(g.get("params"))) ps.add(params.get(i));
+                for (int i : GoldenFile.ints(g.get("params"))) ps.add(params.get(i));
                 Map<String, Object> merged = new LinkedHashMap<>(options);
                 if (g.get("options") != null) merged.putAll((Map<String, Object>) g.get("options"));
                 groups.add(new ParamGroup(ps, merged));
@@ -69,17 +70,17 @@ class OptimizerGoldenTest {
     void lossesMatchPyTorch(String name, String dtype, Map<String, Object> c) {
         DType dt = DType.of(dtype);
         double rtol = dt == DType.FLOAT32 ? 1e-5 : 1e-10;
-        Tensor x = Golden.tensor(Golden.root().get("x")).to(dt);
-        Tensor y = Golden.tensor(Golden.root().get("y"));
+        Tensor x = GoldenFile.tensor(Golden.root().get("x")).to(dt);
+        Tensor y = GoldenFile.tensor(Golden.root().get("y"));
         List<Tensor> params = new ArrayList<>();
-        for (Object t : (List<Object>) Golden.root().get("init")) params.add(Golden.tensor(t).to(dt).copy().requiresGrad(true));
+        for (Object t : (List<Object>) Golden.root().get("init")) params.add(GoldenFile.tensor(t).to(dt).copy().requiresGrad(true));
         Optimizer opt = build(c, params);
         var sched = (Map<String, Object>) c.get("scheduler");
         OneCycleLR oneCycle = sched == null ? null
                 : new OneCycleLR(opt, Json.num(sched.get("maxLr")), (int) Json.num(sched.get("totalSteps")));
         var clip = (Map<String, Object>) c.get("clip");
-        double[] expected = Golden.doubles(((Map<String, Object>) c.get("losses")).get(dtype));
-        double[] norms = Golden.doubles(((Map<String, Object>) c.get("norms")).get(dtype));
+        double[] expected = GoldenFile.doubles(((Map<String, Object>) c.get("losses")).get(dtype));
+        double[] norms = GoldenFile.doubles(((Map<String, Object>) c.get("norms")).get(dtype));
         for (int step = 0; step < expected.length; step++) {
             opt.zeroGrad();
             Tensor loss = Losses.crossEntropy(forward(params, x), y);

@@ -1,5 +1,6 @@
 package dev.kona.optim;
 
+import dev.kona.testing.GoldenFile;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kona.Tensor;
@@ -50,7 +51,7 @@ class SchedulerGoldenTest {
             case "StepLR" -> List.of(a.containsKey("gamma")
                     ? new StepLR(opt, (int) num(a, "stepSize", 0), num(a, "gamma", 0))
                     : new StepLR(opt, (int) num(a, "stepSize", 0)));
-            case "MultiStepLR" -> List.of(new MultiStepLR(opt, Golden.ints(a.get("milestones")), num(a, "gamma", 0.1)));
+            case "MultiStepLR" -> List.of(new MultiStepLR(opt, GoldenFile.ints(a.get("milestones")), num(a, "gamma", 0.1)));
             case "ExponentialLR" -> List.of(new ExponentialLR(opt, num(a, "gamma", 0)));
             case "CosineAnnealingLR" -> List.of(new CosineAnnealingLR(opt, (int) num(a, "tMax", 0), num(a, "etaMin", 0)));
             case "LinearLR" -> List.of(a.isEmpty() ? new LinearLR(opt)
@@ -70,7 +71,7 @@ class SchedulerGoldenTest {
                         .cycleMomentum(!Boolean.FALSE.equals(a.get("cycleMomentum")))
                         .baseMomentum(num(a, "baseMomentum", 0.85))
                         .maxMomentum(num(a, "maxMomentum", 0.95));
-                yield List.of(new OneCycleLR(opt, Golden.doubles(a.get("maxLr")), (int) num(a, "totalSteps", 0), o));
+                yield List.of(new OneCycleLR(opt, GoldenFile.doubles(a.get("maxLr")), (int) num(a, "totalSteps", 0), o));
             }
             case "ReduceLROnPlateau" -> {
                 var o = ReduceLROnPlateau.options()
@@ -82,7 +83,7 @@ class SchedulerGoldenTest {
                                 ? ReduceLROnPlateau.ThresholdMode.ABS : ReduceLROnPlateau.ThresholdMode.REL)
                         .cooldown((int) num(a, "cooldown", 0))
                         .eps(num(a, "eps", 1e-8));
-                yield List.of(new ReduceLROnPlateau(opt, o, Golden.doubles(a.get("minLr"))));
+                yield List.of(new ReduceLROnPlateau(opt, o, GoldenFile.doubles(a.get("minLr"))));
             }
             case "LinearLR+ExponentialLR" -> List.of(
                     new LinearLR(opt, num(a, "startFactor", 0), num(a, "endFactor", 0), (int) num(a, "totalIters", 0)),
@@ -109,7 +110,7 @@ class SchedulerGoldenTest {
         var lrs = (List<Object>) c.get("lrs");
         var momentum = (List<Object>) c.get("momentum");
         String key = "Adam".equals(c.get("optimizer")) ? "beta1" : "momentum";
-        double[] metrics = c.containsKey("metrics") ? Golden.doubles(c.get("metrics")) : null;
+        double[] metrics = c.containsKey("metrics") ? GoldenFile.doubles(c.get("metrics")) : null;
         for (int step = 0; step < lrs.size(); step++) {
             if (step > 0) {
                 opt.step();
@@ -119,13 +120,13 @@ class SchedulerGoldenTest {
                 }
             }
             double[] actual = opt.paramGroups().stream().mapToDouble(ParamGroup::lr).toArray();
-            compare(name, "lr", step, actual, Golden.doubles(lrs.get(step)));
+            compare(name, "lr", step, actual, GoldenFile.doubles(lrs.get(step)));
             Object last = scheds.get(scheds.size() - 1);
             double[] reported = last instanceof ReduceLROnPlateau r ? r.getLastLr() : ((LRScheduler) last).getLastLr();
-            compare(name, "getLastLr", step, reported, Golden.doubles(lrs.get(step)));
+            compare(name, "getLastLr", step, reported, GoldenFile.doubles(lrs.get(step)));
             if (momentum != null) {
                 double[] m = opt.paramGroups().stream().mapToDouble(g -> g.getDouble(key)).toArray();
-                compare(name, key, step, m, Golden.doubles(momentum.get(step)));
+                compare(name, key, step, m, GoldenFile.doubles(momentum.get(step)));
             }
         }
     }
