@@ -1,6 +1,7 @@
 package dev.kona;
 
 import dev.kona.backend.cpu.Parallel;
+import dev.kona.ops.Dispatch;
 
 /** Process-wide settings: the global seed and the CPU thread count. */
 public final class Kona {
@@ -22,5 +23,14 @@ public final class Kona {
     /** Sets the threads the CPU kernels use; results are identical for any count. */
     public static void setNumThreads(int threads) {
         Parallel.setThreads(threads);
+    }
+
+    /**
+     * Waits until the work queued on {@code device} has finished. Devices such as CUDA run ops
+     * asynchronously; reading a value back ({@code item}, {@code toFloatArray}) waits by itself, so
+     * this is only needed to time device work.
+     */
+    public static void synchronize(Device device) {
+        Dispatch.backend(device).synchronize();
     }
 }

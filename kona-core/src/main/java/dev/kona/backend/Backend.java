@@ -38,6 +38,9 @@ public interface Backend {
     /** Copies a contiguous region of a buffer to a new host array of the dtype's host type. */
     Object toHost(Storage storage, int offset, int length);
 
-    /** Runs one op: reads {@code inputs}, writes {@code outputs}. */
+    /** Runs one op: reads {@code inputs}, writes {@code outputs}. May return before the device finishes. */
     void execute(Op op, Tensor[] outputs, Tensor[] inputs);
+
+    /** Waits until all work queued on this device has finished (nothing to wait for on the CPU). */
+    default void synchronize() {}
 }
