@@ -33,4 +33,25 @@ public final class Kona {
     public static void synchronize(Device device) {
         Dispatch.backend(device).synchronize();
     }
+
+    private static volatile String float32MatmulPrecision = "highest";
+
+    /**
+     * How float32 matrix products may compute, as PyTorch's {@code set_float32_matmul_precision}:
+     * {@code "highest"} (the default: float32 arithmetic) or {@code "high"} (devices with TF32 units,
+     * such as NVIDIA GPUs from Ampere on, may use them: 10-bit mantissa inputs, float32 accumulation).
+     * The CPU always computes in float32.
+     */
+    public static void setFloat32MatmulPrecision(String precision) {
+        if (!precision.equals("highest") && !precision.equals("high")) {
+            throw new IllegalArgumentException("setFloat32MatmulPrecision: expected \"highest\" or \"high\", got \""
+                    + precision + "\"");
+        }
+        float32MatmulPrecision = precision;
+    }
+
+    /** The current float32 matrix-product precision: {@code "highest"} or {@code "high"}. */
+    public static String float32MatmulPrecision() {
+        return float32MatmulPrecision;
+    }
 }
