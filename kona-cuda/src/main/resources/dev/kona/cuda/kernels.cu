@@ -1,0 +1,1048 @@
+// Kona's CUDA kernels, compiled at run time by NVRTC (see CudaKernels.java).
+//
+// Conventions shared with CudaBackend.java:
+// - dtype codes: 0 float32, 1 float64, 2 int32, 3 int64, 4 bool (uint8 0/1), 5 float16, 6 bfloat16.
+// - Pointers arrive already moved to the tensor's offset; a Geo describes the element positions of
+//   up to four operands over one logical shape (dimensions merged on the host, at most KMAXD).
+// - Element counts are below 2^31 (Kona's storage limit), so index arithmetic is 32-bit unsigned.
+// - Integer errors (division by zero, index out of range) are reported through an int64 error slot
+//   the host reads back: kernels cannot throw.
+
+#define KMAXD 10
+// NVRTC compiles without the C library headers: no INFINITY macro.
+#define KINF (__longlong_as_double(0x7ff0000000000000LL))
+
+typedef long long i64;
+typedef unsigned long long u64;
+typedef unsigned char u8;
+typedef unsigned short u16;
+
+struct Geo {
+    int rank;
+    int shape[KMAXD];
+    int st[4][KMAXD];
+};
+
+// ---------------------------------------------------------------- float16 / bfloat16 bit conversions
+
+__device__ __forceinline__ float h2f(u16 h) {
+    unsigned sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ffu;
+    unsigned bits;
+    if (exp == 0x1f) {
+        bits = sign | 0x7f800000u | (man << 13);
+    } else if (exp == 0) {
+        if (man == 0) {
+            bits = sign;
+        } else {  // subnormal half: value = man * 2^-24
+            float f = (float) man * 5.9604644775390625e-8f;
+            return sign ? -f : f;
+        }
+    } else {
+        bits = sign | ((exp + 112) << 23) | (man << 13);
+    }
+    return __int_as_float((int) bits);
+}
+
+__device__ __forceinline__ u16 f2h(float f) {  // round to nearest even, as Float.floatToFloat16
+    unsigned x = (unsigned) __float_as_int(f);
+    unsigned sign = (x >> 16) & 0x8000u;
+    unsigned ax = x & 0x7fffffffu;
+    if (ax >= 0x7f800000u) {  // inf or NaN
+        return (u16) (sign | 0x7c00u | (ax > 0x7f800000u ? (0x200u | ((ax >> 13) & 0x3ffu)) : 0u));
+    }
+    if (ax >= 0x477ff000u) return (u16) (sign | 0x7c00u);  // rounds to >= 65520: overflow to inf
+    if (ax < 0x38800000u) {  // below the smallest normal half: subnormal or zero
+        if (ax < 0x33000000u) return (u16) sign;  // < 2^-25 rounds to zero
+        unsigned e = ax >> 23;
+        unsigned m = (ax & 0x7fffffu) | 0x800000u;
+        unsigned shift = 126 - e;  // 14 - (e - 127) + 13 - 1 ... result = m >> (shift) with rounding
+        unsigned r = m >> shift;
+        unsigned rem = m & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (r & 1u))) r++;
+        return (u16) (sign | r);
+    }
+    unsigned r = ax + 0xfffu + ((ax >> 13) & 1u);  // round mantissa to 10 bits, ties to even
+    r -= 0x38000000u;                              // rebias exponent 127 -> 15
+    return (u16) (sign | (r >> 13));
+}
+
+__device__ __forceinline__ float bf2f(u16 h) { return __int_as_float(((int) h) << 16); }
+
+__device__ __forceinline__ u16 f2bf(float f) {
+    unsigned x = (unsigned) __float_as_int(f);
+    if ((x & 0x7fffffffu) > 0x7f800000u) return (u16) ((x >> 16) | 0x40u);  // quiet NaN
+    x += 0x7fffu + ((x >> 16) & 1u);
+    return (u16) (x >> 16);
+}
+
+// ---------------------------------------------------------------- generic element access
+
+__device__ __forceinline__ bool isFloatCode(int dt) { return dt == 0 || dt == 1 || dt == 5 || dt == 6; }
+
+__device__ __forceinline__ double ldD(const void* p, int dt, i64 i) {
+    switch (dt) {
+        case 0: return ((const float*) p)[i];
+        case 1: return ((const double*) p)[i];
+        case 2: return ((const int*) p)[i];
+        case 3: return (double) ((const i64*) p)[i];
+        case 4: return ((const u8*) p)[i];
+        case 5: return h2f(((const u16*) p)[i]);
+        default: return bf2f(((const u16*) p)[i]);
+    }
+}
+
+// Java's (long) cast of a double: NaN gives 0, out-of-range values saturate.
+__device__ __forceinline__ i64 d2l(double v) {
+    if (v != v) return 0;
+    if (v >= 9.2233720368547758e18) return 0x7fffffffffffffffLL;
+    if (v <= -9.2233720368547758e18) return (i64) 0x8000000000000000ULL;
+    return (i64) v;
+}
+
+__device__ __forceinline__ i64 ldL(const void* p, int dt, i64 i) {
+    switch (dt) {
+        case 2: return ((const int*) p)[i];
+        case 3: return ((const i64*) p)[i];
+        case 4: return ((const u8*) p)[i];
+        default: return d2l(ldD(p, dt, i));
+    }
+}
+
+__device__ __forceinline__ void stD(void* p, int dt, i64 i, double v) {
+    switch (dt) {
+        case 0: ((float*) p)[i] = (float) v; break;
+        case 1: ((double*) p)[i] = v; break;
+        case 2: ((int*) p)[i] = (int) d2l(v); break;
+        case 3: ((i64*) p)[i] = d2l(v); break;
+        case 4: ((u8*) p)[i] = v != 0 ? 1 : 0; break;
+        case 5: ((u16*) p)[i] = f2h((float) v); break;
+        default: ((u16*) p)[i] = f2bf((float) v); break;
+    }
+}
+
+__device__ __forceinline__ void stL(void* p, int dt, i64 i, i64 v) {
+    switch (dt) {
+        case 2: ((int*) p)[i] = (int) v; break;
+        case 3: ((i64*) p)[i] = v; break;
+        case 4: ((u8*) p)[i] = v != 0 ? 1 : 0; break;
+        default: stD(p, dt, i, (double) v); break;
+    }
+}
+
+// Offsets of element `i` (row-major over g.shape) for the first N operands.
+template <int N>
+__device__ __forceinline__ void offsets(const Geo& g, unsigned i, i64* o) {
+#pragma unroll
+    for (int k = 0; k < N; k++) o[k] = 0;
+    for (int d = g.rank - 1; d >= 0; d--) {
+        unsigned s = (unsigned) g.shape[d];
+        unsigned q = i / s, r = i - q * s;
+        i = q;
+#pragma unroll
+        for (int k = 0; k < N; k++) o[k] += (i64) r * g.st[k][d];
+    }
+}
+
+#define GRID_STRIDE(i, n) for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) (n); i += blockDim.x * gridDim.x)
+
+// ---------------------------------------------------------------- unary
+
+// Kind codes follow Op.UnaryKind's declaration order.
+enum {
+    U_NEG, U_ABS, U_EXP, U_LOG, U_LOG1P, U_EXPM1, U_SQRT, U_RSQRT, U_SQUARE, U_RECIPROCAL, U_SIN, U_COS, U_TANH,
+    U_SIGMOID, U_RELU, U_GELU, U_GELU_TANH, U_SILU, U_SIGN, U_FLOOR, U_CEIL, U_ROUND, U_LOGICAL_NOT, U_ERF,
+    U_LEAKY_RELU, U_ELU, U_SOFTPLUS, U_CLAMP, U_POW_SCALAR
+};
+
+__device__ __forceinline__ float cpow(float a, float b) {
+    if (a == 1.0f || b == 0.0f) return 1.0f;
+    if (a == -1.0f && isinf(b)) return 1.0f;
+    return powf(a, b);
+}
+
+__device__ __forceinline__ double cpow(double a, double b) {
+    if (a == 1.0 || b == 0.0) return 1.0;
+    if (a == -1.0 && isinf(b)) return 1.0;
+    return pow(a, b);
+}
+
+template <typename T>
+__device__ __forceinline__ T sigm(T x) {
+    if (x >= T(0)) return T(1) / (T(1) + exp(-x));
+    T e = exp(x);
+    return e / (T(1) + e);
+}
+
+template <typename T>
+__device__ __forceinline__ T unaryOp(int k, T x, T p0, T p1) {
+    switch (k) {
+        case U_NEG: return -x;
+        case U_ABS: return fabs(x);
+        case U_EXP: return exp(x);
+        case U_LOG: return log(x);
+        case U_LOG1P: return log1p(x);
+        case U_EXPM1: return expm1(x);
+        case U_SQRT: return sqrt(x);
+        case U_RSQRT: return T(1) / sqrt(x);
+        case U_SQUARE: return x * x;
+        case U_RECIPROCAL: return T(1) / x;
+        case U_SIN: return sin(x);
+        case U_COS: return cos(x);
+        case U_TANH: return tanh(x);
+        case U_SIGMOID: return sigm(x);
+        case U_RELU: return x > T(0) ? x : (x != x ? x : T(0));
+        case U_GELU: return T(0.5) * x * (T(1) + erf(x * T(0.7071067811865476)));
+        case U_GELU_TANH: return T(0.5) * x * (T(1) + tanh(T(0.7978845608028654) * (x + T(0.044715) * x * x * x)));
+        case U_SILU: return x * sigm(x);
+        case U_SIGN: return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x);
+        case U_FLOOR: return floor(x);
+        case U_CEIL: return ceil(x);
+        case U_ROUND: return rint(x);
+        case U_LOGICAL_NOT: return x == T(0) ? T(1) : T(0);
+        case U_ERF: return erf(x);
+        case U_LEAKY_RELU: return x > T(0) ? x : p0 * x;
+        case U_ELU: return x > T(0) ? x : p0 * expm1(x);
+        case U_SOFTPLUS: return p0 * x > p1 ? x : log1p(exp(p0 * x)) / p0;
+        case U_CLAMP: {
+            if (x != x) return x;
+            if (p0 == p0 && x < p0) x = p0;
+            if (p1 == p1 && x > p1) x = p1;
+            return x;
+        }
+        default: return cpow(x, p0);  // U_POW_SCALAR
+    }
+}
+
+__device__ __forceinline__ i64 unaryOpL(int k, i64 x, double p0, double p1) {
+    switch (k) {
+        case U_NEG: return -x;
+        case U_ABS: return x < 0 ? -x : x;
+        case U_SQUARE: return x * x;
+        case U_SIGN: return (x > 0) - (x < 0);
+        case U_RELU: return x > 0 ? x : 0;
+        case U_LOGICAL_NOT: return x == 0 ? 1 : 0;
+        case U_CLAMP: {
+            i64 v = x;
+            if (p0 == p0 && (double) v < p0) v = d2l(ceil(p0));
+            if (p1 == p1 && (double) v > p1) v = d2l(floor(p1));
+            return v;
+        }
+        case U_LEAKY_RELU: return x > 0 ? x : d2l(p0 * (double) x);
+        default: return x;  // FLOOR, CEIL, ROUND
+    }
+}
+
+template <typename T>
+__device__ __forceinline__ void unaryBody(int kind, T p0, T p1, const Geo& g, unsigned n, T* out, const T* x) {
+    if (g.rank == 1 && g.st[0][0] == 1 && g.st[1][0] == 1) {
+        GRID_STRIDE(i, n) out[i] = unaryOp<T>(kind, x[i], p0, p1);
+    } else {
+        GRID_STRIDE(i, n) {
+            i64 o[2];
+            offsets<2>(g, i, o);
+            out[o[0]] = unaryOp<T>(kind, x[o[1]], p0, p1);
+        }
+    }
+}
+
+extern "C" __global__ void unary_f32(int kind, float p0, float p1, Geo g, unsigned n, float* out, const float* x) {
+    unaryBody<float>(kind, p0, p1, g, n, out, x);
+}
+
+extern "C" __global__ void unary_f64(int kind, double p0, double p1, Geo g, unsigned n, double* out, const double* x) {
+    unaryBody<double>(kind, p0, p1, g, n, out, x);
+}
+
+// Any other dtype pair: float inputs compute in double, integer and bool inputs in int64.
+extern "C" __global__ void unary_gen(int kind, double p0, double p1, Geo g, unsigned n, void* out, int odt,
+                                     const void* x, int xdt) {
+    bool fl = isFloatCode(xdt);
+    GRID_STRIDE(i, n) {
+        i64 o[2];
+        offsets<2>(g, i, o);
+        if (fl) stD(out, odt, o[0], unaryOp<double>(kind, ldD(x, xdt, o[1]), p0, p1));
+        else stL(out, odt, o[0], unaryOpL(kind, ldL(x, xdt, o[1]), p0, p1));
+    }
+}
+
+// ---------------------------------------------------------------- binary
+
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
+       B_LAND, B_LOR, B_LXOR };
+
+template <typename T>
+__device__ __forceinline__ T binaryOp(int k, T a, T b) {
+    switch (k) {
+        case B_ADD: return a + b;
+        case B_SUB: return a - b;
+        case B_MUL: return a * b;
+        case B_DIV: return a / b;
+        case B_POW: return cpow(a, b);
+        case B_MAXIMUM: return (a != a || b != b) ? a + b : (a > b ? a : (b > a ? b : (a == T(0) ? (signbit(a) ? b : a) : a)));
+        case B_MINIMUM: return (a != a || b != b) ? a + b : (a < b ? a : (b < a ? b : (a == T(0) ? (signbit(a) ? a : b) : a)));
+        case B_EQ: return a == b ? T(1) : T(0);
+        case B_NE: return a != b ? T(1) : T(0);
+        case B_LT: return a < b ? T(1) : T(0);
+        case B_LE: return a <= b ? T(1) : T(0);
+        case B_GT: return a > b ? T(1) : T(0);
+        case B_GE: return a >= b ? T(1) : T(0);
+        case B_LAND: return (a != T(0) && b != T(0)) ? T(1) : T(0);
+        case B_LOR: return (a != T(0) || b != T(0)) ? T(1) : T(0);
+        default: return ((a != T(0)) != (b != T(0))) ? T(1) : T(0);
+    }
+}
+
+__device__ __forceinline__ i64 ipow(i64 base, i64 e, i64* err) {
+    if (e < 0) {
+        if (base == 1) return 1;
+        if (base == -1) return (e & 1) == 0 ? 1 : -1;
+        atomicCAS((u64*) err, 0ULL, 2ULL);
+        return 0;
+    }
+    i64 r = 1;
+    while (e > 0) {
+        if (e & 1) r *= base;
+        base *= base;
+        e >>= 1;
+    }
+    return r;
+}
+
+__device__ __forceinline__ i64 binaryOpL(int k, i64 a, i64 b, i64* err) {
+    switch (k) {
+        case B_ADD: return a + b;
+        case B_SUB: return a - b;
+        case B_MUL: return a * b;
+        case B_DIV: {
+            if (b == 0) { atomicCAS((u64*) err, 0ULL, 1ULL); return 0; }
+            i64 q = a / b;
+            if ((a % b != 0) && ((a < 0) != (b < 0))) q--;  // floor division, as Math.floorDiv
+            return q;
+        }
+        case B_POW: return ipow(a, b, err);
+        case B_MAXIMUM: return a > b ? a : b;
+        case B_MINIMUM: return a < b ? a : b;
+        case B_EQ: return a == b;
+        case B_NE: return a != b;
+        case B_LT: return a < b;
+        case B_LE: return a <= b;
+        case B_GT: return a > b;
+        case B_GE: return a >= b;
+        case B_LAND: return a != 0 && b != 0;
+        case B_LOR: return a != 0 || b != 0;
+        default: return (a != 0) != (b != 0);
+    }
+}
+
+template <typename T>
+__device__ __forceinline__ void binaryBody(int kind, const Geo& g, unsigned n, T* out, const T* a, const T* b) {
+    if (g.rank == 1 && g.st[0][0] == 1 && g.st[1][0] == 1 && g.st[2][0] == 1) {
+        GRID_STRIDE(i, n) out[i] = binaryOp<T>(kind, a[i], b[i]);
+    } else if (g.rank == 1 && g.st[0][0] == 1) {
+        int sa = g.st[1][0], sb = g.st[2][0];
+        GRID_STRIDE(i, n) out[i] = binaryOp<T>(kind, a[(i64) i * sa], b[(i64) i * sb]);
+    } else {
+        GRID_STRIDE(i, n) {
+            i64 o[3];
+            offsets<3>(g, i, o);
+            out[o[0]] = binaryOp<T>(kind, a[o[1]], b[o[2]]);
+        }
+    }
+}
+
+extern "C" __global__ void binary_f32(int kind, Geo g, unsigned n, float* out, const float* a, const float* b) {
+    binaryBody<float>(kind, g, n, out, a, b);
+}
+
+extern "C" __global__ void binary_f64(int kind, Geo g, unsigned n, double* out, const double* a, const double* b) {
+    binaryBody<double>(kind, g, n, out, a, b);
+}
+
+extern "C" __global__ void binary_gen(int kind, Geo g, unsigned n, void* out, int odt, const void* a, const void* b,
+                                      int xdt, i64* err) {
+    bool fl = isFloatCode(xdt);
+    GRID_STRIDE(i, n) {
+        i64 o[3];
+        offsets<3>(g, i, o);
+        if (fl) stD(out, odt, o[0], binaryOp<double>(kind, ldD(a, xdt, o[1]), ldD(b, xdt, o[2])));
+        else stL(out, odt, o[0], binaryOpL(kind, ldL(a, xdt, o[1]), ldL(b, xdt, o[2]), err));
+    }
+}
+
+// ---------------------------------------------------------------- where, copy, fill
+
+template <typename E>
+__device__ __forceinline__ void whereBody(const Geo& g, unsigned n, E* out, const u8* c, const E* a, const E* b) {
+    GRID_STRIDE(i, n) {
+        i64 o[4];
+        offsets<4>(g, i, o);
+        out[o[0]] = c[o[1]] ? a[o[2]] : b[o[3]];
+    }
+}
+
+// esize: element size in bytes (1, 2, 4 or 8); where moves bits.
+extern "C" __global__ void where_gen(int esize, Geo g, unsigned n, void* out, const u8* c, const void* a, const void* b) {
+    switch (esize) {
+        case 1: whereBody<u8>(g, n, (u8*) out, c, (const u8*) a, (const u8*) b); break;
+        case 2: whereBody<u16>(g, n, (u16*) out, c, (const u16*) a, (const u16*) b); break;
+        case 4: whereBody<unsigned>(g, n, (unsigned*) out, c, (const unsigned*) a, (const unsigned*) b); break;
+        default: whereBody<u64>(g, n, (u64*) out, c, (const u64*) a, (const u64*) b); break;
+    }
+}
+
+template <typename E>
+__device__ __forceinline__ void copyBody(const Geo& g, unsigned n, E* out, const E* x) {
+    if (g.rank == 1 && g.st[0][0] == 1 && g.st[1][0] == 1) {
+        GRID_STRIDE(i, n) out[i] = x[i];
+    } else {
+        GRID_STRIDE(i, n) {
+            i64 o[2];
+            offsets<2>(g, i, o);
+            out[o[0]] = x[o[1]];
+        }
+    }
+}
+
+extern "C" __global__ void copy_same(int esize, Geo g, unsigned n, void* out, const void* x) {
+    switch (esize) {
+        case 1: copyBody<u8>(g, n, (u8*) out, (const u8*) x); break;
+        case 2: copyBody<u16>(g, n, (u16*) out, (const u16*) x); break;
+        case 4: copyBody<unsigned>(g, n, (unsigned*) out, (const unsigned*) x); break;
+        default: copyBody<u64>(g, n, (u64*) out, (const u64*) x); break;
+    }
+}
+
+// Converting copy with the CPU backend's rules: through double when either side is floating point
+// (float64 -> float16 goes through float32 first, as the CPU does), through int64 otherwise.
+extern "C" __global__ void copy_convert(Geo g, unsigned n, void* out, int odt, const void* x, int xdt) {
+    bool fl = isFloatCode(odt) || isFloatCode(xdt);
+    GRID_STRIDE(i, n) {
+        i64 o[2];
+        offsets<2>(g, i, o);
+        if (fl) stD(out, odt, o[0], ldD(x, xdt, o[1]));
+        else stL(out, odt, o[0], ldL(x, xdt, o[1]));
+    }
+}
+
+// Fills with a bit pattern of esize bytes (the host encodes the value in the dtype).
+extern "C" __global__ void fill_bits(int esize, u64 bits, Geo g, unsigned n, void* out) {
+    GRID_STRIDE(i, n) {
+        i64 o[1];
+        offsets<1>(g, i, o);
+        switch (esize) {
+            case 1: ((u8*) out)[o[0]] = (u8) bits; break;
+            case 2: ((u16*) out)[o[0]] = (u16) bits; break;
+            case 4: ((unsigned*) out)[o[0]] = (unsigned) bits; break;
+            default: ((u64*) out)[o[0]] = bits; break;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- reductions
+// Geo for reductions: dims 0..keptRank-1 of `kept` address the outputs (st[0]: input strides),
+// `red` addresses the reduced elements (st[0]: input strides). Outputs are contiguous.
+
+enum { R_SUM, R_PROD, R_MAX, R_MIN, R_ALL, R_ANY, R_COUNT };
+
+struct Acc {
+    double d;
+    i64 l;
+};
+
+__device__ __forceinline__ Acc accInit(int kind, bool fl) {
+    Acc a;
+    switch (kind) {
+        case R_PROD: a.d = 1; a.l = 1; break;
+        case R_MAX: a.d = -KINF; a.l = (i64) 0x8000000000000000ULL; break;
+        case R_MIN: a.d = KINF; a.l = 0x7fffffffffffffffLL; break;
+        case R_ALL: a.d = 1; a.l = 1; break;
+        default: a.d = 0; a.l = 0; break;
+    }
+    return a;
+}
+
+__device__ __forceinline__ Acc accAdd(int kind, bool fl, Acc a, Acc b) {
+    if (fl) {
+        switch (kind) {
+            case R_SUM: a.d += b.d; break;
+            case R_PROD: a.d *= b.d; break;
+            case R_MAX: a.d = (a.d != a.d || b.d != b.d) ? a.d + b.d : fmax(a.d, b.d); break;
+            case R_MIN: a.d = (a.d != a.d || b.d != b.d) ? a.d + b.d : fmin(a.d, b.d); break;
+            case R_ALL: a.d = (a.d != 0 && b.d != 0) ? 1 : 0; break;
+            case R_ANY: a.d = (a.d != 0 || b.d != 0) ? 1 : 0; break;
+            default: a.d += b.d; break;  // count
+        }
+    } else {
+        switch (kind) {
+            case R_SUM: a.l += b.l; break;
+            case R_PROD: a.l *= b.l; break;
+            case R_MAX: a.l = a.l > b.l ? a.l : b.l; break;
+            case R_MIN: a.l = a.l < b.l ? a.l : b.l; break;
+            case R_ALL: a.l = (a.l != 0 && b.l != 0); break;
+            case R_ANY: a.l = (a.l != 0 || b.l != 0); break;
+            default: a.l += b.l; break;
+        }
+    }
+    return a;
+}
+
+__device__ __forceinline__ Acc accLoad(int kind, bool fl, const void* x, int xdt, i64 off) {
+    Acc a;
+    if (kind == R_COUNT) {
+        bool nz = isFloatCode(xdt) ? ldD(x, xdt, off) != 0 : ldL(x, xdt, off) != 0;
+        a.d = nz;
+        a.l = nz;
+    } else if (fl) {
+        a.d = ldD(x, xdt, off);
+        a.l = 0;
+    } else {
+        a.l = ldL(x, xdt, off);
+        a.d = 0;
+    }
+    return a;
+}
+
+__device__ __forceinline__ void accStore(int kind, bool fl, void* out, int odt, i64 i, Acc a) {
+    if (fl) stD(out, odt, i, a.d);
+    else stL(out, odt, i, a.l);
+}
+
+__device__ __forceinline__ i64 geoOffset(const Geo& g, unsigned i) {
+    i64 o = 0;
+    for (int d = g.rank - 1; d >= 0; d--) {
+        unsigned s = (unsigned) g.shape[d];
+        unsigned q = i / s, r = i - q * s;
+        i = q;
+        o += (i64) r * g.st[0][d];
+    }
+    return o;
+}
+
+// One thread per output: for short reductions. fl: accumulate in double (float inputs) or int64.
+extern "C" __global__ void reduce_thread(int kind, int fl, Geo kept, unsigned nOut, Geo red, unsigned nRed,
+                                         void* out, int odt, const void* x, int xdt) {
+    GRID_STRIDE(o, nOut) {
+        i64 base = geoOffset(kept, o);
+        Acc a = accInit(kind, fl);
+        for (unsigned r = 0; r < nRed; r++) a = accAdd(kind, fl, a, accLoad(kind, fl, x, xdt, base + geoOffset(red, r)));
+        accStore(kind, fl, out, odt, o, a);
+    }
+}
+
+// One block per output, a fixed-shape tree: the result does not depend on timing.
+extern "C" __global__ void reduce_block(int kind, int fl, Geo kept, unsigned nOut, Geo red, unsigned nRed,
+                                        void* out, int odt, const void* x, int xdt) {
+    __shared__ Acc sh[1024];
+    for (unsigned o = blockIdx.x; o < nOut; o += gridDim.x) {
+        i64 base = geoOffset(kept, o);
+        Acc a = accInit(kind, fl);
+        bool contiguous = red.rank == 1 && red.st[0][0] == 1;
+        for (unsigned r = threadIdx.x; r < nRed; r += blockDim.x) {
+            i64 off = contiguous ? (i64) r : geoOffset(red, r);
+            a = accAdd(kind, fl, a, accLoad(kind, fl, x, xdt, base + off));
+        }
+        sh[threadIdx.x] = a;
+        __syncthreads();
+        for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+            if (threadIdx.x < s) sh[threadIdx.x] = accAdd(kind, fl, sh[threadIdx.x], sh[threadIdx.x + s]);
+            __syncthreads();
+        }
+        if (threadIdx.x == 0) accStore(kind, fl, out, odt, o, sh[0]);
+        __syncthreads();
+    }
+}
+
+// Long reductions into few outputs, pass 1: block p of output o reduces its fixed chunk of the
+// reduced range into partials[o * parts + p]; pass 2 (reduce_finish) combines the parts in order.
+extern "C" __global__ void reduce_partial(int kind, int fl, Geo kept, unsigned nOut, Geo red, unsigned nRed,
+                                          unsigned parts, Acc* partials, const void* x, int xdt) {
+    __shared__ Acc sh[256];
+    unsigned chunk = (nRed + parts - 1) / parts;
+    for (unsigned b = blockIdx.x; b < nOut * parts; b += gridDim.x) {
+        unsigned o = b / parts, p = b - o * parts;
+        i64 base = geoOffset(kept, o);
+        unsigned lo = p * chunk, hi = min(nRed, lo + chunk);
+        bool contiguous = red.rank == 1 && red.st[0][0] == 1;
+        Acc a = accInit(kind, fl);
+        for (unsigned r = lo + threadIdx.x; r < hi; r += blockDim.x) {
+            i64 off = contiguous ? (i64) r : geoOffset(red, r);
+            a = accAdd(kind, fl, a, accLoad(kind, fl, x, xdt, base + off));
+        }
+        sh[threadIdx.x] = a;
+        __syncthreads();
+        for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+            if (threadIdx.x < s) sh[threadIdx.x] = accAdd(kind, fl, sh[threadIdx.x], sh[threadIdx.x + s]);
+            __syncthreads();
+        }
+        if (threadIdx.x == 0) partials[b] = sh[0];
+        __syncthreads();
+    }
+}
+
+extern "C" __global__ void reduce_finish(int kind, int fl, unsigned nOut, unsigned parts, const Acc* partials,
+                                         void* out, int odt) {
+    GRID_STRIDE(o, nOut) {
+        Acc a = accInit(kind, fl);
+        for (unsigned p = 0; p < parts; p++) a = accAdd(kind, fl, a, partials[(i64) o * parts + p]);
+        accStore(kind, fl, out, odt, o, a);
+    }
+}
+
+// Max/min with the index of the first extreme along one axis (NaN counts as the extreme).
+// kept: output positions (st[0] = input strides), len/stride: the axis.
+__device__ __forceinline__ bool argBetter(bool isMax, bool fl, double vd, i64 vl, unsigned vi,
+                                          double bd, i64 bl, unsigned bi) {
+    if (fl) {
+        bool vn = vd != vd, bn = bd != bd;
+        if (vn || bn) return vn && (!bn || vi < bi);
+        if (vd == bd) return vi < bi;
+        return isMax ? vd > bd : vd < bd;
+    }
+    if (vl == bl) return vi < bi;
+    return isMax ? vl > bl : vl < bl;
+}
+
+extern "C" __global__ void arg_reduce(int isMax, Geo kept, unsigned nOut, unsigned len, int stride,
+                                      void* values, i64* indices, const void* x, int xdt) {
+    __shared__ double sd[256];
+    __shared__ i64 sl[256];
+    __shared__ unsigned si[256];
+    bool fl = isFloatCode(xdt);
+    for (unsigned o = blockIdx.x; o < nOut; o += gridDim.x) {
+        i64 base = geoOffset(kept, o);
+        double bd = 0;
+        i64 bl = 0;
+        unsigned bi = 0xffffffffu;
+        for (unsigned r = threadIdx.x; r < len; r += blockDim.x) {
+            i64 off = base + (i64) r * stride;
+            double vd = fl ? ldD(x, xdt, off) : 0;
+            i64 vl = fl ? 0 : ldL(x, xdt, off);
+            if (bi == 0xffffffffu || argBetter(isMax, fl, vd, vl, r, bd, bl, bi)) { bd = vd; bl = vl; bi = r; }
+        }
+        sd[threadIdx.x] = bd; sl[threadIdx.x] = bl; si[threadIdx.x] = bi;
+        __syncthreads();
+        for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+            if (threadIdx.x < s) {
+                unsigned oi = si[threadIdx.x + s];
+                if (oi != 0xffffffffu && (si[threadIdx.x] == 0xffffffffu
+                        || argBetter(isMax, fl, sd[threadIdx.x + s], sl[threadIdx.x + s], oi, sd[threadIdx.x], sl[threadIdx.x], si[threadIdx.x]))) {
+                    sd[threadIdx.x] = sd[threadIdx.x + s]; sl[threadIdx.x] = sl[threadIdx.x + s]; si[threadIdx.x] = oi;
+                }
+            }
+            __syncthreads();
+        }
+        if (threadIdx.x == 0) {
+            unsigned best = si[0];
+            i64 off = base + (i64) best * stride;
+            if (fl) stD(values, xdt, o, ldD(x, xdt, off)); else stL(values, xdt, o, ldL(x, xdt, off));
+            indices[o] = best;
+        }
+        __syncthreads();
+    }
+}
+
+// Running sum or product along an axis, one thread per line (same order as the CPU: exact for ints).
+// lines: line starts (st[0] input strides, st[1] output strides).
+extern "C" __global__ void cumulative(int product, Geo lines, unsigned nLines, unsigned len, int xStride, int oStride,
+                                      void* out, int odt, const void* x, int xdt) {
+    bool fl = isFloatCode(xdt) || isFloatCode(odt);
+    GRID_STRIDE(l, nLines) {
+        i64 o[2];
+        offsets<2>(lines, l, o);
+        double ad = product ? 1 : 0;
+        i64 al = product ? 1 : 0;
+        for (unsigned r = 0; r < len; r++) {
+            if (fl) {
+                double v = ldD(x, xdt, o[1] + (i64) r * xStride);
+                ad = product ? ad * v : ad + v;
+                stD(out, odt, o[0] + (i64) r * oStride, ad);
+            } else {
+                i64 v = ldL(x, xdt, o[1] + (i64) r * xStride);
+                al = product ? al * v : al + v;
+                stL(out, odt, o[0] + (i64) r * oStride, al);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- softmax
+// One block per row. The row is staged in shared memory when it fits (one read from global memory).
+
+template <typename T>
+__device__ __forceinline__ T blockReduce(T v, bool isMax, T* sh) {
+    for (int s = 16; s > 0; s >>= 1) {
+        T w = __shfl_down_sync(0xffffffffu, v, s);
+        v = isMax ? (w > v || w != w ? w : v) : v + w;
+    }
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    __syncthreads();
+    if (lane == 0) sh[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        v = lane < warps ? sh[lane] : (isMax ? -KINF : T(0));
+        for (int s = 16; s > 0; s >>= 1) {
+            T w = __shfl_down_sync(0xffffffffu, v, s);
+            v = isMax ? (w > v || w != w ? w : v) : v + w;
+        }
+        if (lane == 0) sh[0] = v;
+    }
+    __syncthreads();
+    return sh[0];
+}
+
+template <typename T>
+__device__ __forceinline__ void softmaxBody(int logMode, const Geo& rows, unsigned nRows, unsigned len, int xStride,
+                                            int oStride, T* out, const T* x, int staged) {
+    extern __shared__ __align__(16) unsigned char softmaxShared[];
+    T* red = (T*) softmaxShared;
+    T* row = red + 32;
+    for (unsigned r = blockIdx.x; r < nRows; r += gridDim.x) {
+        i64 o[2];
+        offsets<2>(rows, r, o);
+        const T* xr = x + o[1];
+        T* orow = out + o[0];
+        T m = -KINF;
+        for (unsigned i = threadIdx.x; i < len; i += blockDim.x) {
+            T v = xr[(i64) i * xStride];
+            if (staged) row[i] = v;
+            m = (v > m || v != v) ? v : m;
+        }
+        m = blockReduce<T>(m, true, red);
+        T s = 0;
+        for (unsigned i = threadIdx.x; i < len; i += blockDim.x) {
+            T v = staged ? row[i] : xr[(i64) i * xStride];
+            s += exp(v - m);
+        }
+        s = blockReduce<T>(s, false, red);
+        T ls = log(s);
+        T inv = T(1) / s;
+        for (unsigned i = threadIdx.x; i < len; i += blockDim.x) {
+            T v = staged ? row[i] : xr[(i64) i * xStride];
+            orow[(i64) i * oStride] = logMode ? (v - m) - ls : exp(v - m) * inv;
+        }
+        __syncthreads();
+    }
+}
+
+extern "C" __global__ void softmax_f32(int logMode, Geo rows, unsigned nRows, unsigned len, int xStride, int oStride,
+                                       float* out, const float* x, int staged) {
+    softmaxBody<float>(logMode, rows, nRows, len, xStride, oStride, out, x, staged);
+}
+
+extern "C" __global__ void softmax_f64(int logMode, Geo rows, unsigned nRows, unsigned len, int xStride, int oStride,
+                                       double* out, const double* x, int staged) {
+    softmaxBody<double>(logMode, rows, nRows, len, xStride, oStride, out, x, staged);
+}
+
+// ---------------------------------------------------------------- indexing
+// gather/scatter: g spans the index tensor's shape; st[0] = out (gather) or x/out (scatter),
+// st[1] = index strides, st[2] = x (gather) or src (scatter) strides. The axis coordinate of the
+// non-index operand is replaced by the index value.
+
+__device__ __forceinline__ void reportIndex(i64* err, i64 v) {
+    // Slot 0: flag; slot 1: the offending value (first reporter wins).
+    if (atomicCAS((u64*) err, 0ULL, 3ULL) == 0ULL) err[1] = v;
+}
+
+template <typename E>
+__device__ __forceinline__ void gatherBody(int axis, int axisLen, int xAxisStride, const Geo& g, unsigned n, E* out,
+                                           const i64* index, const E* x, i64* err) {
+    GRID_STRIDE(i, n) {
+        unsigned rem = i;
+        i64 oo = 0, io = 0, xo = 0;
+        for (int d = g.rank - 1; d >= 0; d--) {
+            unsigned s = (unsigned) g.shape[d];
+            unsigned q = rem / s, r = rem - q * s;
+            rem = q;
+            oo += (i64) r * g.st[0][d];
+            io += (i64) r * g.st[1][d];
+            if (d != axis) xo += (i64) r * g.st[2][d];
+        }
+        i64 v = index[io];
+        if (v < 0 || v >= axisLen) { reportIndex(err, v); continue; }
+        out[oo] = x[xo + v * xAxisStride];
+    }
+}
+
+extern "C" __global__ void gather_gen(int esize, int axis, int axisLen, int xAxisStride, Geo g, unsigned n, void* out,
+                                      const i64* index, const void* x, i64* err) {
+    switch (esize) {
+        case 1: gatherBody<u8>(axis, axisLen, xAxisStride, g, n, (u8*) out, index, (const u8*) x, err); break;
+        case 2: gatherBody<u16>(axis, axisLen, xAxisStride, g, n, (u16*) out, index, (const u16*) x, err); break;
+        case 4: gatherBody<unsigned>(axis, axisLen, xAxisStride, g, n, (unsigned*) out, index, (const unsigned*) x, err); break;
+        default: gatherBody<u64>(axis, axisLen, xAxisStride, g, n, (u64*) out, index, (const u64*) x, err); break;
+    }
+}
+
+// Scatter: one thread per line along the axis of the index tensor, in order, so duplicate indices
+// resolve as on the CPU (last write wins; sums in index order) without atomics.
+// lines spans the index shape with the axis dimension set to 1.
+extern "C" __global__ void scatter_gen(int add, int axis, int axisLen, int outAxisStride, int idxAxisStride,
+                                       int srcAxisStride, unsigned idxAxisLen, Geo lines, unsigned nLines, void* out,
+                                       int odt, const i64* index, const void* src, i64* err) {
+    bool fl = isFloatCode(odt);
+    GRID_STRIDE(l, nLines) {
+        unsigned rem = l;
+        i64 oo = 0, io = 0, so = 0;
+        for (int d = lines.rank - 1; d >= 0; d--) {
+            unsigned s = (unsigned) lines.shape[d];
+            unsigned q = rem / s, r = rem - q * s;
+            rem = q;
+            if (d != axis) oo += (i64) r * lines.st[0][d];
+            io += (i64) r * lines.st[1][d];
+            so += (i64) r * lines.st[2][d];
+        }
+        for (unsigned j = 0; j < idxAxisLen; j++) {
+            i64 v = index[io + (i64) j * idxAxisStride];
+            if (v < 0 || v >= axisLen) { reportIndex(err, v); continue; }
+                i64 dst = oo + v * outAxisStride, s = so + (i64) j * srcAxisStride;
+            if (fl) stD(out, odt, dst, add ? ldD(out, odt, dst) + ldD(src, odt, s) : ldD(src, odt, s));
+            else stL(out, odt, dst, add ? ldL(out, odt, dst) + ldL(src, odt, s) : ldL(src, odt, s));
+        }
+    }
+}
+
+// indexSelect: g spans the output; st[0] out strides, st[1] x strides (axis stride unused).
+template <typename E>
+__device__ __forceinline__ void indexSelectBody(int axis, int axisLen, int xAxisStride, int idxStride, const Geo& g,
+                                                unsigned n, E* out, const i64* index, const E* x, i64* err) {
+    GRID_STRIDE(i, n) {
+        unsigned rem = i;
+        i64 oo = 0, xo = 0;
+        unsigned at = 0;
+        for (int d = g.rank - 1; d >= 0; d--) {
+            unsigned s = (unsigned) g.shape[d];
+            unsigned q = rem / s, r = rem - q * s;
+            rem = q;
+            oo += (i64) r * g.st[0][d];
+            if (d == axis) at = r; else xo += (i64) r * g.st[1][d];
+        }
+        i64 v = index[(i64) at * idxStride];
+        if (v < 0 || v >= axisLen) { reportIndex(err, v); continue; }
+        out[oo] = x[xo + v * xAxisStride];
+    }
+}
+
+extern "C" __global__ void index_select_gen(int esize, int axis, int axisLen, int xAxisStride, int idxStride, Geo g,
+                                            unsigned n, void* out, const i64* index, const void* x, i64* err) {
+    switch (esize) {
+        case 1: indexSelectBody<u8>(axis, axisLen, xAxisStride, idxStride, g, n, (u8*) out, index, (const u8*) x, err); break;
+        case 2: indexSelectBody<u16>(axis, axisLen, xAxisStride, idxStride, g, n, (u16*) out, index, (const u16*) x, err); break;
+        case 4: indexSelectBody<unsigned>(axis, axisLen, xAxisStride, idxStride, g, n, (unsigned*) out, index, (const unsigned*) x, err); break;
+        default: indexSelectBody<u64>(axis, axisLen, xAxisStride, idxStride, g, n, (u64*) out, index, (const u64*) x, err); break;
+    }
+}
+
+// nonzero, pass 1: per-block counts of non-zero elements over chunks of 1024 logical elements.
+extern "C" __global__ void nonzero_count(Geo g, unsigned n, const void* x, int xdt, i64* blockCounts) {
+    __shared__ int warpCounts[32];
+    unsigned i = blockIdx.x * 1024 + threadIdx.x;
+    bool nz = false;
+    if (i < n) {
+        i64 o[1];
+        offsets<1>(g, i, o);
+        nz = isFloatCode(xdt) ? ldD(x, xdt, o[0]) != 0 : ldL(x, xdt, o[0]) != 0;
+    }
+    unsigned ballot = __ballot_sync(0xffffffffu, nz);
+    if ((threadIdx.x & 31) == 0) warpCounts[threadIdx.x >> 5] = __popc(ballot);
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        int c = 0;
+        for (int w = 0; w < 32; w++) c += warpCounts[w];
+        blockCounts[blockIdx.x] = c;
+    }
+}
+
+// nonzero, pass 2: writes the multi-indices of the non-zero elements, in order, from each block's
+// start (exclusive prefix of pass 1's counts, computed on the host).
+extern "C" __global__ void nonzero_write(Geo g, unsigned n, const void* x, int xdt, const i64* blockStarts, i64* out) {
+    __shared__ int warpCounts[32];
+    unsigned i = blockIdx.x * 1024 + threadIdx.x;
+    bool nz = false;
+    if (i < n) {
+        i64 o[1];
+        offsets<1>(g, i, o);
+        nz = isFloatCode(xdt) ? ldD(x, xdt, o[0]) != 0 : ldL(x, xdt, o[0]) != 0;
+    }
+    unsigned lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    unsigned ballot = __ballot_sync(0xffffffffu, nz);
+    if (lane == 0) warpCounts[warp] = __popc(ballot);
+    __syncthreads();
+    if (nz) {
+        i64 pos = blockStarts[blockIdx.x];
+        for (unsigned w = 0; w < warp; w++) pos += warpCounts[w];
+        pos += __popc(ballot & ((1u << lane) - 1u));
+        // g.shape here is the logical shape (not merged): decompose i into coordinates.
+        unsigned rem = i;
+        for (int d = g.rank - 1; d >= 0; d--) {
+            unsigned s = (unsigned) g.shape[d];
+            unsigned q = rem / s;
+            out[pos * g.rank + d] = rem - q * s;
+            rem = q;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- sort and top-k
+// Stable order: by key (NaN largest; reversed for descending), ties by original position.
+
+__device__ __forceinline__ bool sortBefore(bool fl, bool desc, double ad, i64 al, int ai, double bd, i64 bl, int bi) {
+    int c;
+    if (fl) {
+        bool an = ad != ad, bn = bd != bd;
+        c = (an || bn) ? ((int) an - (int) bn) : (ad < bd ? -1 : (ad > bd ? 1 : 0));
+    } else {
+        c = al < bl ? -1 : (al > bl ? 1 : 0);
+    }
+    if (desc) c = -c;
+    return c < 0 || (c == 0 && ai < bi);
+}
+
+// Rows of up to 2048 elements: bitonic sort of (key, position) pairs in shared memory, one block per
+// row; `pow2` is the row length rounded up to a power of two (padding sorts last).
+extern "C" __global__ void sort_rows_small(int desc, Geo rows, unsigned nRows, unsigned len, unsigned pow2, int xStride,
+                                           int vStride, int iStride, unsigned k, void* values, i64* indices,
+                                           const void* x, int xdt) {
+    extern __shared__ __align__(16) unsigned char sortShared[];
+    double* kd = (double*) sortShared;
+    i64* kl = (i64*) (kd + pow2);
+    int* pos = (int*) (kl + pow2);
+    bool fl = isFloatCode(xdt);
+    for (unsigned r = blockIdx.x; r < nRows; r += gridDim.x) {
+        i64 o[3];
+        offsets<3>(rows, r, o);
+        for (unsigned i = threadIdx.x; i < pow2; i += blockDim.x) {
+            if (i < len) {
+                i64 off = o[0] + (i64) i * xStride;
+                kd[i] = fl ? ldD(x, xdt, off) : 0;
+                kl[i] = fl ? 0 : ldL(x, xdt, off);
+            }
+            pos[i] = i;
+        }
+        __syncthreads();
+        for (unsigned size = 2; size <= pow2; size <<= 1) {
+            for (unsigned stride = size >> 1; stride > 0; stride >>= 1) {
+                for (unsigned t = threadIdx.x; t < pow2 / 2; t += blockDim.x) {
+                    unsigned lo = 2 * t - (t & (stride - 1));
+                    unsigned hi = lo + stride;
+                    bool up = (lo & size) == 0;
+                    int pl = pos[lo], ph = pos[hi];
+                    // padding (position >= len) sorts after every real element
+                    bool hiFirst;
+                    if (pl >= (int) len || ph >= (int) len) hiFirst = pl >= (int) len && (ph < (int) len || ph < pl);
+                    else hiFirst = sortBefore(fl, desc, kd[hi], kl[hi], ph, kd[lo], kl[lo], pl);
+                    if (hiFirst == up) {
+                        double td = kd[lo]; kd[lo] = kd[hi]; kd[hi] = td;
+                        i64 tl = kl[lo]; kl[lo] = kl[hi]; kl[hi] = tl;
+                        pos[lo] = ph; pos[hi] = pl;
+                    }
+                }
+                __syncthreads();
+            }
+        }
+        for (unsigned i = threadIdx.x; i < k; i += blockDim.x) {
+            i64 off = o[0] + (i64) pos[i] * xStride;
+            if (fl) stD(values, xdt, o[1] + (i64) i * vStride, ldD(x, xdt, off));
+            else stL(values, xdt, o[1] + (i64) i * vStride, ldL(x, xdt, off));
+            indices[o[2] + (i64) i * iStride] = pos[i];
+        }
+        __syncthreads();
+    }
+}
+
+// Longer rows: a bottom-up merge sort of positions per row, one thread per row, in scratch memory
+// (two int arrays of len per row).
+extern "C" __global__ void sort_rows_large(int desc, Geo rows, unsigned nRows, unsigned len, int xStride, int vStride,
+                                           int iStride, unsigned k, void* values, i64* indices, const void* x, int xdt,
+                                           int* scratch) {
+    bool fl = isFloatCode(xdt);
+    GRID_STRIDE(r, nRows) {
+        i64 o[3];
+        offsets<3>(rows, r, o);
+        int* a = scratch + (i64) r * 2 * len;
+        int* b = a + len;
+        for (unsigned i = 0; i < len; i++) a[i] = i;
+        for (unsigned width = 1; width < len; width <<= 1) {
+            for (unsigned lo = 0; lo < len; lo += 2 * width) {
+                unsigned mid = min(lo + width, len), hi = min(lo + 2 * width, len);
+                unsigned i = lo, j = mid, t = lo;
+                while (i < mid && j < hi) {
+                    i64 oi = o[0] + (i64) a[i] * xStride, oj = o[0] + (i64) a[j] * xStride;
+                    bool jFirst = fl ? sortBefore(true, desc, ldD(x, xdt, oj), 0, a[j], ldD(x, xdt, oi), 0, a[i])
+                                     : sortBefore(false, desc, 0, ldL(x, xdt, oj), a[j], 0, ldL(x, xdt, oi), a[i]);
+                    b[t++] = jFirst ? a[j++] : a[i++];
+                }
+                while (i < mid) b[t++] = a[i++];
+                while (j < hi) b[t++] = a[j++];
+            }
+            int* tmp = a; a = b; b = tmp;
+        }
+        for (unsigned i = 0; i < k; i++) {
+            i64 off = o[0] + (i64) a[i] * xStride;
+            if (fl) stD(values, xdt, o[1] + (i64) i * vStride, ldD(x, xdt, off));
+            else stL(values, xdt, o[1] + (i64) i * vStride, ldL(x, xdt, off));
+            indices[o[2] + (i64) i * iStride] = a[i];
+        }
+    }
+}
+
+// ---------------------------------------------------------------- optimizers (contiguous operands)
+
+extern "C" __global__ void adam_f32(unsigned n, float* p, float* m, float* v, float* vmax, const float* g, float b1,
+                                    float b2, float eps, float sign, float l2, float decay, float stepSize, float bc2Sqrt) {
+    float c1 = 1 - b1, c2 = 1 - b2;
+    GRID_STRIDE(i, n) {
+        float pi = p[i];
+        float gi = sign * g[i] + l2 * pi;
+        float mi = fmaf(gi - m[i], c1, m[i]);
+        if (fabsf(mi) < 1.17549435e-38f) mi = 0.f;
+        float vi = v[i] * b2 + gi * gi * c2;
+        if (vi < 1.17549435e-38f) vi = 0.f;
+        m[i] = mi;
+        v[i] = vi;
+        if (vmax) { vi = fmaxf(vmax[i], vi); vmax[i] = vi; }
+        p[i] = pi * decay - mi * stepSize / (sqrtf(vi) / bc2Sqrt + eps);
+    }
+}
+
+extern "C" __global__ void adam_f64(unsigned n, double* p, double* m, double* v, double* vmax, const double* g,
+                                    double b1, double b2, double eps, double sign, double l2, double decay,
+                                    double stepSize, double bc2Sqrt) {
+    GRID_STRIDE(i, n) {
+        double gi = sign * g[i] + l2 * p[i];
+        double pi = p[i] * decay;
+        double mi = m[i] + (1 - b1) * (gi - m[i]);
+        double vi = v[i] * b2 + (1 - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        if (vmax) { vi = fmax(vmax[i], vi); vmax[i] = vi; }
+        p[i] = pi - stepSize * mi / (sqrt(vi) / bc2Sqrt + eps);
+    }
+}
+
+extern "C" __global__ void sgd_f32(unsigned n, float* p, float* buf, const float* g, float lr, float mom, float damp,
+                                   float wd, float sign, int first, int nesterov) {
+    GRID_STRIDE(i, n) {
+        float gi = sign * g[i] + wd * p[i];
+        if (buf) {
+            float b = first ? gi : buf[i] * mom + damp * gi;
+            if (fabsf(b) < 1.17549435e-38f) b = 0.f;
+            buf[i] = b;
+            gi = nesterov ? gi + mom * b : b;
+        }
+        p[i] -= lr * gi;
+    }
+}
+
+extern "C" __global__ void sgd_f64(unsigned n, double* p, double* buf, const double* g, double lr, double mom,
+                                   double dampening, double wd, double sign, int first, int nesterov) {
+    GRID_STRIDE(i, n) {
+        double gi = sign * g[i] + wd * p[i];
+        if (buf) {
+            double b = first ? gi : buf[i] * mom + (1 - dampening) * gi;
+            buf[i] = b;
+            gi = nesterov ? gi + mom * b : b;
+        }
+        p[i] -= lr * gi;
+    }
+}
