@@ -1,5 +1,6 @@
 package dev.kona.examples;
 
+import dev.kona.Device;
 import dev.kona.Kona;
 import dev.kona.Tensor;
 import dev.kona.autograd.GradMode;
@@ -9,7 +10,7 @@ import dev.kona.optim.SGD;
 
 /**
  * Seed 003's PyTorch program in Java: fit y = 2x with one linear unit, your own training loop.
- * Run: {@code ./kona example linreg-torch}. The last line is the prediction for 4.0 (about 8).
+ * Run: {@code ./kona example linreg-torch [--device cuda]}. The last line is the prediction for 4.0 (about 8).
  *
  * <pre>{@code
  * model = nn.Linear(1, 1); criterion = nn.MSELoss(); optimizer = optim.SGD(model.parameters(), lr=0.01)
@@ -21,11 +22,12 @@ public final class LinearRegressionTorchStyle {
     private LinearRegressionTorchStyle() {}
 
     public static void main(String[] args) {
+        Device device = ExampleArgs.parse(args).device();   // Device.cpu(), or Device.cuda(0) with --device cuda
         Kona.manualSeed(0);
-        Tensor x = Tensor.of(new float[][] {{1}, {2}, {3}});
-        Tensor y = Tensor.of(new float[][] {{2}, {4}, {6}});
+        Tensor x = Tensor.of(new float[][] {{1}, {2}, {3}}).to(device);
+        Tensor y = Tensor.of(new float[][] {{2}, {4}, {6}}).to(device);
 
-        var model = new Linear(1, 1);
+        var model = new Linear(1, 1).to(device);
         var criterion = new MSELoss();
         var optimizer = new SGD(model.parameters(), 0.01);
 
@@ -38,7 +40,7 @@ public final class LinearRegressionTorchStyle {
         }
 
         try (var noGrad = GradMode.noGrad()) {
-            double prediction = model.call(Tensor.of(new float[][] {{4}})).item();
+            double prediction = model.call(Tensor.of(new float[][] {{4}}).to(device)).item();
             System.out.printf("prediction: %.4f%n", prediction);
         }
     }

@@ -1,6 +1,7 @@
 package dev.kona.examples;
 
 import dev.kona.DType;
+import dev.kona.Device;
 import dev.kona.Kona;
 import dev.kona.Tensor;
 import dev.kona.data.Mnist;
@@ -14,7 +15,8 @@ import dev.kona.train.Sequential;
 
 /**
  * Seed 002's Keras program in Java: an MLP on MNIST, trained with {@code fit}.
- * Run: {@code ./kona example mnist}. The last line is the test accuracy (about 0.977).
+ * Run: {@code ./kona example mnist [--device cuda]}. The last line is the test accuracy (about 0.977).
+ * On another device the model's weights live there and {@code fit} moves each batch to it.
  *
  * <pre>{@code
  * (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
@@ -30,6 +32,7 @@ public final class MnistKeras {
     private MnistKeras() {}
 
     public static void main(String[] args) {
+        Device device = ExampleArgs.parse(args).device();   // Device.cpu(), or Device.cuda(0) with --device cuda
         Kona.manualSeed(42);
         TrainTest mnist = Mnist.load();
         Tensor xTrain = mnist.train().x().to(DType.FLOAT32).div(255);   // [60000, 28, 28] in [0, 1]
@@ -43,6 +46,7 @@ public final class MnistKeras {
                 new Dense(128, "relu"),
                 new Dropout(0.2),
                 new Dense(10, "softmax"));
+        model.to(device);
         model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
         model.summary();
 

@@ -119,30 +119,62 @@ public final class Tensor {
 
     public static Tensor zeros(int[] shape, DType dtype) { return Creation.full(shape, 0, dtype); }
 
+    /** Zeros created on {@code device}, as {@code torch.zeros(shape, device=...)}. */
+    public static Tensor zeros(int[] shape, Device device) { return Creation.full(shape, 0, DType.DEFAULT_FLOAT, device); }
+
+    public static Tensor zeros(int[] shape, DType dtype, Device device) { return Creation.full(shape, 0, dtype, device); }
+
     public static Tensor ones(int... shape) { return Creation.full(shape, 1, DType.DEFAULT_FLOAT); }
 
     public static Tensor ones(int[] shape, DType dtype) { return Creation.full(shape, 1, dtype); }
 
+    public static Tensor ones(int[] shape, Device device) { return Creation.full(shape, 1, DType.DEFAULT_FLOAT, device); }
+
+    public static Tensor ones(int[] shape, DType dtype, Device device) { return Creation.full(shape, 1, dtype, device); }
+
     public static Tensor full(int[] shape, double value) { return Creation.full(shape, value, DType.DEFAULT_FLOAT); }
 
     public static Tensor full(int[] shape, double value, DType dtype) { return Creation.full(shape, value, dtype); }
+
+    public static Tensor full(int[] shape, double value, Device device) {
+        return Creation.full(shape, value, DType.DEFAULT_FLOAT, device);
+    }
+
+    public static Tensor full(int[] shape, double value, DType dtype, Device device) {
+        return Creation.full(shape, value, dtype, device);
+    }
 
     /** Uninitialised in PyTorch; here zero-filled, as Java arrays are. */
     public static Tensor empty(int... shape) { return Creation.full(shape, 0, DType.DEFAULT_FLOAT); }
 
     public static Tensor empty(int[] shape, DType dtype) { return Creation.full(shape, 0, dtype); }
 
-    public static Tensor zerosLike(Tensor t) { return Creation.full(t.shape(), 0, t.dtype()).to(t.device()); }
+    public static Tensor empty(int[] shape, Device device) { return Creation.full(shape, 0, DType.DEFAULT_FLOAT, device); }
 
-    public static Tensor onesLike(Tensor t) { return Creation.full(t.shape(), 1, t.dtype()).to(t.device()); }
+    public static Tensor empty(int[] shape, DType dtype, Device device) { return Creation.full(shape, 0, dtype, device); }
 
-    public static Tensor fullLike(Tensor t, double value) { return Creation.full(t.shape(), value, t.dtype()).to(t.device()); }
+    /** Zeros with the shape, dtype and device of {@code t}. */
+    public static Tensor zerosLike(Tensor t) { return Creation.full(t.shape(), 0, t.dtype(), t.device()); }
+
+    public static Tensor onesLike(Tensor t) { return Creation.full(t.shape(), 1, t.dtype(), t.device()); }
+
+    public static Tensor fullLike(Tensor t, double value) { return Creation.full(t.shape(), value, t.dtype(), t.device()); }
+
+    /** Uniform on [0, 1) with the shape, dtype and device of {@code t}, from the global generator. */
+    public static Tensor randLike(Tensor t) { return Creation.rand(Generator.global(), t.shape(), t.dtype(), t.device()); }
+
+    /** Standard normal with the shape, dtype and device of {@code t}, from the global generator. */
+    public static Tensor randnLike(Tensor t) { return Creation.randn(Generator.global(), t.shape(), t.dtype(), t.device()); }
 
     /** {@code [0, 1, ..., end-1]} as int64. */
     public static Tensor arange(long end) { return Creation.arange(0, end, 1); }
 
+    public static Tensor arange(long end, Device device) { return Creation.arange(0, end, 1, device); }
+
     /** {@code [start, start+step, ...)} below {@code end}, as int64. */
     public static Tensor arange(long start, long end, long step) { return Creation.arange(start, end, step); }
+
+    public static Tensor arange(long start, long end, long step, Device device) { return Creation.arange(start, end, step, device); }
 
     /** {@code [start, start+step, ...)} below {@code end}, as float32. */
     public static Tensor arange(double start, double end, double step) {
@@ -153,23 +185,52 @@ public final class Tensor {
         return Creation.arange(start, end, step, dtype);
     }
 
+    public static Tensor arange(double start, double end, double step, DType dtype, Device device) {
+        return Creation.arange(start, end, step, dtype, device);
+    }
+
     /** {@code steps} evenly spaced values from start to end inclusive, as float32. */
     public static Tensor linspace(double start, double end, int steps) { return Creation.linspace(start, end, steps); }
+
+    public static Tensor linspace(double start, double end, int steps, Device device) {
+        return Creation.linspace(start, end, steps, device);
+    }
 
     /** The n x n identity. */
     public static Tensor eye(int n) { return Creation.eye(n, n); }
 
     public static Tensor eye(int n, int m) { return Creation.eye(n, m); }
 
+    public static Tensor eye(int n, Device device) { return Creation.eye(n, n, device); }
+
+    public static Tensor eye(int n, int m, Device device) { return Creation.eye(n, m, device); }
+
     /** Uniform on [0, 1), float32, from the global generator ({@link Kona#manualSeed}). */
     public static Tensor rand(int... shape) { return Creation.rand(Generator.global(), shape, DType.DEFAULT_FLOAT); }
 
     public static Tensor rand(Generator g, int... shape) { return Creation.rand(g, shape, DType.DEFAULT_FLOAT); }
 
+    /**
+     * Uniform on [0, 1) on {@code device}. Random tensors are drawn on the host from the seeded
+     * generator and moved, so a seed gives the same values on every device.
+     */
+    public static Tensor rand(int[] shape, DType dtype, Device device) {
+        return Creation.rand(Generator.global(), shape, dtype, device);
+    }
+
+    public static Tensor rand(Generator g, int[] shape, DType dtype, Device device) { return Creation.rand(g, shape, dtype, device); }
+
     /** Standard normal, float32, from the global generator. */
     public static Tensor randn(int... shape) { return Creation.randn(Generator.global(), shape, DType.DEFAULT_FLOAT); }
 
     public static Tensor randn(Generator g, int... shape) { return Creation.randn(g, shape, DType.DEFAULT_FLOAT); }
+
+    /** Standard normal on {@code device} (drawn on the host, as {@link #rand(int[], DType, Device)}). */
+    public static Tensor randn(int[] shape, DType dtype, Device device) {
+        return Creation.randn(Generator.global(), shape, dtype, device);
+    }
+
+    public static Tensor randn(Generator g, int[] shape, DType dtype, Device device) { return Creation.randn(g, shape, dtype, device); }
 
     /** Integers uniform in [low, high), int64. */
     public static Tensor randint(long low, long high, int... shape) {
@@ -178,6 +239,15 @@ public final class Tensor {
 
     public static Tensor randint(Generator g, long low, long high, int... shape) {
         return Creation.randint(g, low, high, shape);
+    }
+
+    /** Integers uniform in [low, high), int64, on {@code device} (drawn on the host). */
+    public static Tensor randint(long low, long high, int[] shape, Device device) {
+        return Creation.randint(Generator.global(), low, high, shape, device);
+    }
+
+    public static Tensor randint(Generator g, long low, long high, int[] shape, Device device) {
+        return Creation.randint(g, low, high, shape, device);
     }
 
     /** A 0-d float32 tensor. */
@@ -340,8 +410,17 @@ public final class Tensor {
     /** Converts to another dtype (returns this tensor when it already has it). */
     public Tensor to(DType dtype) { return Elementwise.cast(this, dtype); }
 
-    /** Moves to another device (returns this tensor when it is already there). */
+    /**
+     * Moves to another device (returns this tensor when it is already there), as PyTorch's
+     * {@code x.to('cuda')}: the copy is differentiable, the gradient flows back to this tensor's
+     * device.
+     */
     public Tensor to(Device device) { return Creation.toDevice(this, device); }
+
+    /** Moves to {@code device} and converts the dtype, as {@code x.to(device, dtype)}; the fewer bytes cross. */
+    public Tensor to(Device device, DType dtype) {
+        return dtype.byteSize() < dtype().byteSize() ? to(dtype).to(device) : to(device).to(dtype);
+    }
 
     /** The value of a one-element tensor. */
     public double item() { return Creation.item(this); }

@@ -259,7 +259,7 @@ public final class Derivatives {
      * tensor shaped like the input, through the same view.
      */
     public static Tensor viewIntoZeros(Tensor g, int[] inputShape, java.util.function.UnaryOperator<Tensor> view) {
-        Tensor z = Tensor.zeros(inputShape, g.dtype());
+        Tensor z = Tensor.zeros(inputShape, g.dtype(), g.device());
         try (var m = GradMode.noGrad()) {
             view.apply(z).copyFrom(g);
         }
@@ -277,7 +277,7 @@ public final class Derivatives {
             if (missing <= 0) continue;
             int[] zs = r.shape();
             zs[d] = missing;
-            r = Tensor.cat(java.util.List.of(r, Tensor.zeros(zs, r.dtype())), d);
+            r = Tensor.cat(java.util.List.of(r, Tensor.zeros(zs, r.dtype(), r.device())), d);
         }
         return r;
     }

@@ -32,7 +32,7 @@ public final class GradCheck {
     public static void check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double eps, double atol, double rtol) {
         List<Tensor> x = toFloat64Leaves(inputs);
         Tensor y0 = f.apply(x);
-        Tensor v = Tensor.randn(new Generator(12345), y0.shape()).to(DType.FLOAT64);
+        Tensor v = Tensor.randn(new Generator(12345), y0.shape(), DType.FLOAT32, y0.device()).to(DType.FLOAT64);
         List<Tensor> wrt = new ArrayList<>();
         for (Tensor t : x) if (t.requiresGrad()) wrt.add(t);
         if (wrt.isEmpty()) throw new IllegalArgumentException("GradCheck: no floating-point input to differentiate");
@@ -50,7 +50,7 @@ public final class GradCheck {
     public static void checkSecondOrder(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
         List<Tensor> x0 = toFloat64Leaves(inputs);
         Tensor probe = f.apply(x0);
-        Tensor v = Tensor.randn(new Generator(777), probe.shape()).to(DType.FLOAT64);
+        Tensor v = Tensor.randn(new Generator(777), probe.shape(), DType.FLOAT32, probe.device()).to(DType.FLOAT64);
         Function<List<Tensor>, Tensor> gradOfF = xs -> {
             List<Tensor> wrt = new ArrayList<>();
             for (Tensor t : xs) if (t.requiresGrad()) wrt.add(t);

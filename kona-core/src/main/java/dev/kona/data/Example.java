@@ -1,5 +1,6 @@
 package dev.kona.data;
 
+import dev.kona.Device;
 import dev.kona.Tensor;
 import java.util.Objects;
 
@@ -15,10 +16,18 @@ import java.util.Objects;
  *     Tensor loss = model.forward(batch.x()).sub(batch.y()).square().mean();
  * }
  * }</pre>
+ *
+ * <p>On an accelerator, move each batch where the model is: {@code batch.to(model.device())}.
  */
 public record Example(Tensor x, Tensor y) {
     public Example {
         Objects.requireNonNull(x, "Example: x is null");
         Objects.requireNonNull(y, "Example: y is null");
+    }
+
+    /** The same example with {@code x} and {@code y} on {@code device} (this one when they are there already). */
+    public Example to(Device device) {
+        Tensor dx = x.to(device), dy = y.to(device);
+        return dx == x && dy == y ? this : new Example(dx, dy);
     }
 }

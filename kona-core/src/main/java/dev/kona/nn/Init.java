@@ -339,7 +339,8 @@ public final class Init {
     private static Tensor write(Tensor t, double[] values) {
         if (values.length == 0) return t;
         try (var g = GradMode.noGrad()) {
-            return t.copyFrom(Tensor.of(values, t.shape()).to(t.device()));
+            // Drawn on the host (the same values on every device), converted there, copied once.
+            return t.copyFrom(Tensor.of(values, t.shape()).to(t.dtype()));
         }
     }
 

@@ -60,8 +60,8 @@ public final class LazyLinear extends Module {
             return this;
         }
         if (in < 0) throw new IllegalArgumentException(describe() + ": expected in_features >= 0, got " + in);
-        Tensor w = registerParameter("weight", Tensor.empty(new int[] {outFeatures, in}, dtype));
-        Tensor b = hasBias ? registerParameter("bias", Tensor.empty(new int[] {outFeatures}, dtype)) : null;
+        Tensor w = registerParameter("weight", Tensor.empty(new int[] {outFeatures, in}, dtype, device()));
+        Tensor b = hasBias ? registerParameter("bias", Tensor.empty(new int[] {outFeatures}, dtype, device())) : null;
         inFeatures = in;
         Linear.initialize(w, b, in, generator);
         return this;

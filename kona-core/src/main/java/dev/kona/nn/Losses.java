@@ -4,6 +4,8 @@ import dev.kona.DType;
 import dev.kona.Shape;
 import dev.kona.Tensor;
 import dev.kona.nn.Loss.Reduction;
+import dev.kona.ops.Dispatch;
+import dev.kona.ops.Reductions;
 import java.util.Arrays;
 
 /**
@@ -95,8 +97,10 @@ public final class Losses {
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
         String name = "BCELoss";
         Tensor t = sameShapeTarget(name, input, target);
+        Dispatch.deviceOf(name, input, weight);
         if (input.numel() > 0) {
-            double min = input.min().item(), max = input.max().item();
+            double[] range = Reductions.minMax(input.detach());
+            double min = range[0], max = range[1];
             if (!(min >= 0) || !(max <= 1)) {
                 throw new IllegalArgumentException(name + ": input values must be probabilities in [0, 1], found "
                         + (!(min >= 0) ? min : max) + "; for logits use BCEWithLogitsLoss");
@@ -124,6 +128,7 @@ public final class Losses {
                                                       Reduction reduction) {
         String name = "BCEWithLogitsLoss";
         Tensor t = sameShapeTarget(name, input, target);
+        Dispatch.deviceOf(name, input, weight, posWeight);
         Tensor logSigmoid = input.neg().softplus().neg();
         if (posWeight != null) {
             Tensor pw = broadcastWeight(name, "posWeight", posWeight, input);
@@ -162,6 +167,7 @@ public final class Losses {
         if (input.dim() == 0) {
             throw new IllegalArgumentException(name + ": input must have a class dimension ([C], [N, C] or [N, C, d1, ...]), got a 0-d tensor");
         }
+        Dispatch.deviceOf(name, input, target, weight);
         int classDim = input.dim() == 1 ? 0 : 1;
         int classes = input.size(classDim);
         Tensor w = classWeight(name, weight, input, classes);
@@ -219,6 +225,7 @@ public final class Losses {
         if (input.dim() == 0) {
             throw new IllegalArgumentException(name + ": input must have a class dimension ([C], [N, C] or [N, C, d1, ...]), got a 0-d tensor");
         }
+        Dispatch.deviceOf(name, input, target, weight);
         int classDim = input.dim() == 1 ? 0 : 1;
         Tensor w = classWeight(name, weight, input, input.size(classDim));
         checkClassTarget(name, input, target, classDim, ignoreIndex);
@@ -298,6 +305,7 @@ public final class Losses {
                     + "expected " + Shape.format(expected) + " for inputs of shape " + Shape.format(x1.shape()));
         }
         requireNotBool(name, y);
+        Dispatch.deviceOf(name, x1, x2, y);
         int dim = x1.dim() - 1;
         Tensor prod = x1.mul(x2).sum(dim, false);
         Tensor mag1 = x1.mul(x1).sum(dim, false).add(COSINE_EPS);
@@ -320,6 +328,7 @@ public final class Losses {
                     + Shape.format(x2.shape()) + " and target " + Shape.format(y.shape()) + " must have one shape");
         }
         requireNotBool(name, y);
+        Dispatch.deviceOf(name, x1, x2, y);
         Tensor t = y.to(x1.dtype());
         return reduce(name, t.neg().mul(x1.sub(x2)).add(margin).clampMin(0), reduction);
     }
@@ -383,6 +392,7 @@ public final class Losses {
         if (!target.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(name + ": target must be a floating-point tensor, got " + target.dtype());
         }
+        Dispatch.deviceOf(name, input, target);
         return target.to(input.dtype());
     }
 
@@ -427,9 +437,10 @@ public final class Losses {
         }
         int classes = in[classDim];
         if (target.numel() == 0) return;
-        // Two reductions rather than a host copy: segmentation targets can be large.
+        // Two reductions and one small read rather than a host copy: segmentation targets can be large.
         Tensor counted = target.maskedFill(target.eq((long) ignoreIndex), 0);
-        long min = counted.min().itemLong(), max = counted.max().itemLong();
+        long[] range = Reductions.minMaxLong(counted);
+        long min = range[0], max = range[1];
         if (min < 0 || max >= classes) {
             throw new IllegalArgumentException(name + ": target " + (min < 0 ? min : max) + " is out of range for "
                     + classes + " classes");

@@ -51,6 +51,7 @@ public abstract class Module {
     private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> modules = new LinkedHashMap<>();
     private boolean training = true;
+    private Device device = Device.CPU;
     // Where this module was last registered, for the module path that anomaly mode reports.
     private Module parent;
     private String nameInParent;
@@ -145,6 +146,8 @@ public abstract class Module {
         Module c = child;
         c.parent = this;
         c.nameInParent = name;
+        // A child added to a module already moved to a device follows it there.
+        if (!device.equals(Device.CPU) && !c.device.equals(device)) c.to(device);
         return child;
     }
 
@@ -307,9 +310,31 @@ public abstract class Module {
         return convert(t -> t.dtype().isFloatingPoint() ? t.to(dtype) : t);
     }
 
-    /** Moves every parameter and buffer to {@code device}, as {@link #to(DType)} does for dtypes. Returns this. */
+    /**
+     * Moves every parameter and buffer of this module and its descendants to {@code device}, as
+     * {@link #to(DType)} does for dtypes (new tensors in the registries: create the optimizer after
+     * calling this), and makes it the module's {@link #device()}: weights created later (lazy
+     * layers, Keras layers built at their first input) and children registered later go there too.
+     * Returns this.
+     *
+     * <pre>{@code
+     * var model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10)).to(Device.cuda(0));
+     * var optimizer = new Adam(model.parameters(), 1e-3);
+     * Tensor loss = lossFn.apply(model.call(x.to(model.device())), y.to(model.device()));
+     * }</pre>
+     */
     public Module to(Device device) {
+        if (device == null) throw new IllegalArgumentException(typeName() + ".to: device is null");
+        for (Module m : namedModules().values()) m.device = device;
         return convert(t -> t.to(device));
+    }
+
+    /**
+     * The device this module's state lives on: the CPU until {@link #to(Device)} moves it. Inputs
+     * must be there too ({@code model.call(x.to(model.device()))}).
+     */
+    public final Device device() {
+        return device;
     }
 
     private Module convert(UnaryOperator<Tensor> fn) {

@@ -16,17 +16,26 @@ public final class Creation {
         return Tensor.fromStorage(backend.fromHost(dtype, host), Layout.contiguous(shape));
     }
 
-    /** Like {@link #upload} for an array this class just made and nobody else holds: no copy. */
-    private static Tensor adopt(DType dtype, Object fresh, int[] shape) {
-        var backend = Dispatch.backend(Device.CPU);
-        return Tensor.fromStorage(backend.adoptHost(dtype, fresh), Layout.contiguous(shape));
+    /**
+     * A tensor on {@code device} holding an array this class just made and nobody else holds: the
+     * CPU keeps the array, another device copies it once.
+     */
+    private static Tensor adopt(DType dtype, Object fresh, int[] shape, Device device) {
+        var storage = Dispatch.backend(device).adoptHost(dtype, fresh);
+        if (device != Device.CPU) dev.kona.MemoryScope.track(storage);
+        return Tensor.fromStorage(storage, Layout.contiguous(shape));
     }
 
     public static Tensor full(int[] shape, double value, DType dtype) {
+        return full(shape, value, dtype, Device.CPU);
+    }
+
+    /** {@code value} everywhere, created on {@code device} (no host transfer). */
+    public static Tensor full(int[] shape, double value, DType dtype, Device device) {
         String op = value == 0 ? "zeros" : value == 1 ? "ones" : "full";
         int[] s = Shape.checkSizes(op, shape);
         Shape.checkedNumel(op, s);
-        Tensor t = Dispatch.empty(Device.CPU, dtype, s);
+        Tensor t = Dispatch.empty(device, dtype, s);
         if (value != 0 && t.numel() > 0) Dispatch.runInto(new Op.Fill(value), new Tensor[] {t});
         return t;
     }
@@ -45,15 +54,23 @@ public final class Creation {
     }
 
     public static Tensor arange(long start, long end, long step) {
+        return arange(start, end, step, Device.CPU);
+    }
+
+    public static Tensor arange(long start, long end, long step, Device device) {
         if (step == 0) throw new IllegalArgumentException("arange: step must be non-zero");
         long n = Math.max(0, (end - start + step + (step > 0 ? -1 : 1)) / step);
         if (n > Shape.MAX_ELEMENTS) throw new IllegalArgumentException("arange: " + n + " elements is too many");
         long[] data = new long[(int) n];
         for (int i = 0; i < n; i++) data[i] = start + i * step;
-        return upload(DType.INT64, data, new int[] {(int) n});
+        return adopt(DType.INT64, data, new int[] {(int) n}, device);
     }
 
     public static Tensor arange(double start, double end, double step, DType dtype) {
+        return arange(start, end, step, dtype, Device.CPU);
+    }
+
+    public static Tensor arange(double start, double end, double step, DType dtype, Device device) {
         if (step == 0 || Double.isNaN(step)) throw new IllegalArgumentException("arange: step must be non-zero, got " + step);
         if (!Double.isFinite(start) || !Double.isFinite(end)) {
             throw new IllegalArgumentException("arange: start and end must be finite, got " + start + " and " + end);
@@ -62,10 +79,14 @@ public final class Creation {
         int n = (int) Math.max(0, count);
         double[] data = new double[n];
         for (int i = 0; i < n; i++) data[i] = start + i * step;
-        return upload(DType.FLOAT64, data, new int[] {n}).to(dtype);
+        return adopt(DType.FLOAT64, data, new int[] {n}, device).to(dtype);
     }
 
     public static Tensor linspace(double start, double end, int steps) {
+        return linspace(start, end, steps, Device.CPU);
+    }
+
+    public static Tensor linspace(double start, double end, int steps, Device device) {
         if (steps < 0) throw new IllegalArgumentException("linspace: number of steps must be >= 0, got " + steps);
         double[] data = new double[steps];
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -73,38 +94,53 @@ public final class Creation {
         int half = steps / 2;
         for (int i = 0; i < steps; i++) data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
         if (steps == 1) data[0] = start; // one step is the start, as torch.linspace(3, 7, 1) = [3.]
-        return upload(DType.FLOAT64, data, new int[] {steps}).to(DType.DEFAULT_FLOAT);
+        return adopt(DType.FLOAT64, data, new int[] {steps}, device).to(DType.DEFAULT_FLOAT);
     }
 
     public static Tensor eye(int n, int m) {
+        return eye(n, m, Device.CPU);
+    }
+
+    public static Tensor eye(int n, int m, Device device) {
         Shape.checkSizes("eye", new int[] {n, m});
+        Shape.checkedNumel("eye", new int[] {n, m});
         float[] data = new float[n * m];
         for (int i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1f;
-        return upload(DType.FLOAT32, data, new int[] {n, m});
+        return adopt(DType.FLOAT32, data, new int[] {n, m}, device);
     }
 
     public static Tensor rand(Generator g, int[] shape, DType dtype) {
+        return rand(g, shape, dtype, Device.CPU);
+    }
+
+    /** Drawn on the host from {@code g} (the same values on every device), then moved to {@code device}. */
+    public static Tensor rand(Generator g, int[] shape, DType dtype, Device device) {
         int n = Shape.checkedNumel("rand", Shape.checkSizes("rand", shape));
         if (dtype == DType.FLOAT64) {
             double[] d = new double[n];
             g.fillUniform(d);
-            return adopt(DType.FLOAT64, d, shape);
+            return adopt(DType.FLOAT64, d, shape, device);
         }
         float[] f = new float[n];
         g.fillUniform(f);
-        return adopt(DType.FLOAT32, f, shape).to(requireFloat("rand", dtype));
+        return adopt(DType.FLOAT32, f, shape, device).to(requireFloat("rand", dtype));
     }
 
     public static Tensor randn(Generator g, int[] shape, DType dtype) {
+        return randn(g, shape, dtype, Device.CPU);
+    }
+
+    /** Drawn on the host from {@code g} (the same values on every device), then moved to {@code device}. */
+    public static Tensor randn(Generator g, int[] shape, DType dtype, Device device) {
         int n = Shape.checkedNumel("randn", Shape.checkSizes("randn", shape));
         if (dtype == DType.FLOAT64) {
             double[] d = new double[n];
             g.fillNormal(d);
-            return adopt(DType.FLOAT64, d, shape);
+            return adopt(DType.FLOAT64, d, shape, device);
         }
         float[] f = new float[n];
         g.fillNormal(f);
-        return adopt(DType.FLOAT32, f, shape).to(requireFloat("randn", dtype));
+        return adopt(DType.FLOAT32, f, shape, device).to(requireFloat("randn", dtype));
     }
 
     private static DType requireFloat(String op, DType dtype) {
@@ -115,13 +151,18 @@ public final class Creation {
     }
 
     public static Tensor randint(Generator g, long low, long high, int[] shape) {
+        return randint(g, low, high, shape, Device.CPU);
+    }
+
+    /** Drawn on the host from {@code g}, then moved to {@code device}. */
+    public static Tensor randint(Generator g, long low, long high, int[] shape, Device device) {
         if (high <= low) {
             throw new IllegalArgumentException("randint: expected low < high, got low=" + low + ", high=" + high);
         }
         int n = Shape.checkedNumel("randint", Shape.checkSizes("randint", shape));
         long[] d = new long[n];
         for (int i = 0; i < n; i++) d[i] = g.nextLong(low, high);
-        return adopt(DType.INT64, d, shape);
+        return adopt(DType.INT64, d, shape, device);
     }
 
     private static int[] checkData(String op, int length, int[] shape) {
@@ -212,16 +253,43 @@ public final class Creation {
     public static Tensor of2(long[][] d) { return nested(d, 2, DType.INT64); }
     public static Tensor of2(boolean[][] d) { return nested(d, 2, DType.BOOL); }
 
+    /**
+     * {@code t} on {@code device}: a copy through the host, recorded by autograd (the gradient
+     * goes back to {@code t}'s device), owned by the open {@link dev.kona.MemoryScope} like any
+     * op's result.
+     */
     public static Tensor toDevice(Tensor t, Device device) {
-        if (t.device().equals(device)) return t;
-        Tensor c = t.contiguous();
-        Object host = Dispatch.backend(c.device()).toHost(c.storage(), c.layout().offset(), (int) c.numel());
-        return Tensor.fromStorage(Dispatch.backend(device).fromHost(c.dtype(), host), Layout.contiguous(c.shape()));
+        Device from = t.device();
+        if (from == device || from.equals(device)) return t;
+        Tensor moved = copyToDevice(t, device);
+        return dev.kona.autograd.Autograd.record("to", (g, in, o) -> new Tensor[] {g.to(from)}, new Tensor[] {t}, moved);
+    }
+
+    private static Tensor copyToDevice(Tensor t, Device device) {
+        Tensor c;
+        try (var g = dev.kona.autograd.GradMode.noGrad()) {
+            c = t.contiguous();
+        }
+        int n = (int) c.numel();
+        Object host;
+        if (c.device() == Device.CPU && c.layout().offset() == 0 && c.storage().length() == n) {
+            // The array itself: fromHost copies it, so the host copy toHost would make is skipped.
+            host = ((dev.kona.backend.cpu.CpuStorage) c.storage()).array();
+        } else {
+            host = Dispatch.backend(c.device()).toHost(c.storage(), c.layout().offset(), n);
+            if (device == Device.CPU) return adopt(c.dtype(), host, c.shape(), device);
+        }
+        var storage = Dispatch.backend(device).fromHost(c.dtype(), host);
+        dev.kona.MemoryScope.track(storage);
+        return Tensor.fromStorage(storage, Layout.contiguous(c.shape()));
     }
 
     /** The elements in row-major order as a host array of the given dtype's host type. */
     public static Object toHost(Tensor t, DType as) {
-        Tensor c = t.to(Device.CPU).to(as).contiguous();
+        Tensor c;
+        try (var g = dev.kona.autograd.GradMode.noGrad()) {
+            c = t.to(Device.CPU).to(as).contiguous();
+        }
         return Dispatch.backend(Device.CPU).toHost(c.storage(), c.layout().offset(), (int) c.numel());
     }
 

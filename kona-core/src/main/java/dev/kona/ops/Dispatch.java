@@ -51,21 +51,62 @@ public final class Dispatch {
         return Tensor.fromStorage(storage, Layout.contiguous(shape));
     }
 
-    /** The common device of the inputs; tensors on two devices are an error naming both. */
-    static Device deviceOf(Op op, Tensor... inputs) {
-        Device d = inputs[0].device();
-        for (Tensor t : inputs) {
-            if (t.device() != d && !t.device().equals(d)) {
-                throw new IllegalArgumentException(op.name() + ": expected all tensors on one device, found "
-                        + d + " and " + t.device());
-            }
+    /**
+     * The common device of {@code tensors} (null entries are skipped), for front-end ops that take
+     * several tensors before they reach a kernel (cat, losses...). A 0-d CPU tensor goes with any
+     * device, as in PyTorch; other mixes fail naming {@code op} and both devices.
+     */
+    public static Device deviceOf(String op, Tensor... tensors) {
+        Device d = null;
+        for (Tensor t : tensors) {
+            if (t == null || isCpuScalar(t)) continue;
+            if (d == null) d = t.device();
+            else if (t.device() != d && !t.device().equals(d)) throw mixedDevices(op, d, t.device());
         }
-        return d;
+        if (d != null) return d;
+        for (Tensor t : tensors) if (t != null) return t.device();
+        return Device.CPU;
+    }
+
+    private static IllegalArgumentException mixedDevices(String op, Device a, Device b) {
+        return new IllegalArgumentException(op + ": expected all tensors on one device, found " + a + " and " + b
+                + "; move them with .to(device)");
+    }
+
+    private static boolean isCpuScalar(Tensor t) {
+        return t.layout().rank() == 0 && t.device() == Device.CPU;
+    }
+
+    /**
+     * The inputs on {@code target}: 0-d CPU tensors (Java numbers included) are moved there, any
+     * other tensor on another device is an error. Only called when the devices differ, so the
+     * all-on-one-device path costs one comparison per input.
+     */
+    private static Tensor[] onDevice(String op, Device target, Tensor[] inputs) {
+        Tensor[] out = inputs;
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor t = inputs[i];
+            if (t == null || t.device() == target || t.device().equals(target)) continue;
+            if (!isCpuScalar(t)) throw mixedDevices(op, target, t.device());
+            if (out == inputs) out = inputs.clone();
+            out[i] = ScalarCache.on(t, target);
+        }
+        return out;
     }
 
     /** Runs {@code op} producing one fresh output of the given shape and dtype. */
     public static Tensor run(Op op, int[] shape, DType dtype, Tensor... inputs) {
-        Device d = inputs.length == 0 ? Device.CPU : deviceOf(op, inputs);
+        Device d = Device.CPU;
+        if (inputs.length > 0) {
+            d = inputs[0].device();
+            for (Tensor t : inputs) {
+                if (t.device() != d) {
+                    d = deviceOf(op.name(), inputs);
+                    inputs = onDevice(op.name(), d, inputs);
+                    break;
+                }
+            }
+        }
         // Every kernel writes each element of its outputs, so they need no zeroing.
         Tensor out = allocate(d, dtype, shape, false);
         if (out.numel() > 0) backend(d).execute(op, new Tensor[] {out}, inputs);
@@ -75,16 +116,21 @@ public final class Dispatch {
         return out;
     }
 
-    /** Runs {@code op} into outputs the caller allocated. */
+    /**
+     * Runs {@code op} into outputs the caller allocated. The outputs must share one device; 0-d
+     * CPU inputs are moved to it, other inputs must be there already.
+     */
     public static void runInto(Op op, Tensor[] outputs, Tensor... inputs) {
-        Device d = deviceOf(op, concat(outputs, inputs));
+        Device d = outputs[0].device();
+        for (Tensor t : outputs) {
+            if (t.device() != d && !t.device().equals(d)) throw mixedDevices(op.name(), d, t.device());
+        }
+        for (Tensor t : inputs) {
+            if (t.device() != d) {
+                inputs = onDevice(op.name(), d, inputs);
+                break;
+            }
+        }
         backend(d).execute(op, outputs, inputs);
-    }
-
-    private static Tensor[] concat(Tensor[] a, Tensor[] b) {
-        Tensor[] all = new Tensor[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }

@@ -116,6 +116,7 @@ public final class Elementwise {
     public static Tensor inPlace(Tensor target, BinaryKind k, Tensor other) {
         String name = k.opName() + "InPlace";
         checkInPlace(name, target, other);
+        Dispatch.deviceOf(name, target, other);
         if (!Shape.broadcastsTo(other.layout().shape(), target.layout().shape())) {
             throw new IllegalArgumentException(name + ": shape " + Shape.format(other.shape())
                     + " does not broadcast to the target's shape " + Shape.format(target.shape()));
@@ -144,7 +145,14 @@ public final class Elementwise {
             throw new IllegalArgumentException("copyFrom: source shape " + Shape.format(src.shape())
                     + " does not broadcast to the target's shape " + Shape.format(target.shape()));
         }
-        if (src.storage() == target.storage()) src = copy(src);
+        // As PyTorch's copy_: the source may live on another device.
+        if (src.device() != target.device() && !src.device().equals(target.device())) {
+            try (var g = dev.kona.autograd.GradMode.noGrad()) {
+                src = src.to(target.device());
+            }
+        } else if (src.storage() == target.storage()) {
+            src = copy(src);
+        }
         Tensor s = src.expand(target.layout().shape());
         Dispatch.runInto(new Op.Copy(), new Tensor[] {target}, s);
         return target;

@@ -19,7 +19,7 @@ public final class Format {
     public static String format(Tensor t) {
         String prefix = "tensor(";
         StringBuilder sb = new StringBuilder(prefix);
-        Tensor c = t.to(dev.kona.Device.CPU);
+        Tensor c = t.detach().to(dev.kona.Device.CPU);   // one copy from the device, then host reads
         boolean summarize = c.numel() > THRESHOLD;
         if (c.numel() == 0) {
             sb.append("[]");

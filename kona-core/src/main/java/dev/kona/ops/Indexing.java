@@ -1,6 +1,7 @@
 package dev.kona.ops;
 
 import dev.kona.DType;
+import dev.kona.Device;
 import dev.kona.Index;
 import dev.kona.Shape;
 import dev.kona.Tensor;
@@ -43,8 +44,10 @@ public final class Indexing {
             total += t.size(axis);
         }
         shape[axis] = total;
-        DType dt = Promotion.resultType(parts.toArray(new Tensor[0]));
-        Tensor out = Dispatch.empty(first.device(), dt, shape);
+        Tensor[] all = parts.toArray(new Tensor[0]);
+        DType dt = Promotion.resultType(all);
+        Device device = Dispatch.deviceOf("cat", all);   // the parts have dimensions: a mix of devices fails
+        Tensor out = Dispatch.empty(device, dt, shape);
         int[] sizes = new int[parts.size()];
         try (var g = GradMode.noGrad()) {
             int at = 0;
@@ -153,7 +156,7 @@ public final class Indexing {
     }
 
     public static Tensor scatter(Tensor x, int dim, Tensor index, double value) {
-        Tensor src = Tensor.full(index.shape(), value, x.dtype());
+        Tensor src = Tensor.full(index.shape(), value, x.dtype(), x.device());
         return scatter(x, dim, index, src, false);
     }
 
@@ -175,6 +178,7 @@ public final class Indexing {
         if (mask.dtype() != DType.BOOL) {
             throw new IllegalArgumentException("maskedFill: mask must be a bool tensor, got " + mask.dtype());
         }
+        Dispatch.deviceOf("maskedFill", x, mask);
         if (!Shape.broadcastsTo(mask.layout().shape(), x.layout().shape())) {
             throw new IllegalArgumentException("maskedFill: mask of shape " + Shape.format(mask.shape())
                     + " does not broadcast to the input's shape " + Shape.format(x.shape()));
@@ -195,6 +199,7 @@ public final class Indexing {
         if (mask.dtype() != DType.BOOL) {
             throw new IllegalArgumentException("maskedSelect: mask must be a bool tensor, got " + mask.dtype());
         }
+        Dispatch.deviceOf("maskedSelect", x, mask);
         int[] shape = Shape.broadcast("maskedSelect", x.layout().shape(), mask.layout().shape());
         Tensor flatMask = mask.expand(shape).reshape(-1);
         Tensor positions = nonzero(flatMask).reshape(-1);
@@ -206,7 +211,8 @@ public final class Indexing {
             throw new IllegalArgumentException("oneHot: expected an integer tensor of class indices, got " + x.dtype());
         }
         if (x.numel() > 0) {
-            long min = x.min().itemLong(), max = x.max().itemLong();
+            long[] range = Reductions.minMaxLong(x);
+            long min = range[0], max = range[1];
             if (min < 0) throw new IllegalArgumentException("oneHot: class values must be >= 0, found " + min);
             if (numClasses == -1) numClasses = (int) max + 1;
             else if (max >= numClasses) {
@@ -216,7 +222,7 @@ public final class Indexing {
             throw new IllegalArgumentException("oneHot: cannot infer numClasses from an empty tensor");
         }
         if (numClasses < 0) throw new IllegalArgumentException("oneHot: numClasses must be >= 0 or -1, got " + numClasses);
-        return x.to(DType.INT64).unsqueeze(-1).eq(Tensor.arange(numClasses)).to(DType.INT64);
+        return x.to(DType.INT64).unsqueeze(-1).eq(Tensor.arange(numClasses, x.device())).to(DType.INT64);
     }
 
     public static ValuesIndices sort(Tensor x, int dim, boolean descending) {
@@ -291,7 +297,8 @@ public final class Indexing {
             }
         }
         if (take == null) return r;
-        Tensor idx = take.indices();
+        // An index tensor on the CPU may index a tensor on another device, as in PyTorch.
+        Tensor idx = take.indices().to(x.device());
         if (idx.dtype() == DType.BOOL) {
             int md = Math.max(1, idx.dim());
             int[] rs = r.shape();

@@ -17,6 +17,10 @@ public final class OptimizerOps {
         }
         for (Tensor t : concat(grad, state)) {
             if (t == null) continue;
+            if (t.device() != param.device() && !t.device().equals(param.device())) {
+                throw new IllegalArgumentException(op + ": expected all tensors on one device, found " + param.device()
+                        + " and " + t.device() + "; create optimizers after moving the model with module.to(device)");
+            }
             if (!java.util.Arrays.equals(t.shape(), param.shape()) || t.dtype() != param.dtype()) {
                 throw new IllegalArgumentException(op + ": tensor of shape " + Shape.format(t.shape()) + " (" + t.dtype()
                         + ") does not match the parameter's " + Shape.format(param.shape()) + " (" + param.dtype() + ")");

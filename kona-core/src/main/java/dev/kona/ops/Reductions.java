@@ -118,6 +118,21 @@ public final class Reductions {
         return new ValuesIndices(values, indices);
     }
 
+    /**
+     * The smallest and largest element of a non-empty integer or bool tensor, for argument checks:
+     * one read from the device (two cheap ones on the CPU).
+     */
+    public static long[] minMaxLong(Tensor x) {
+        if (x.device() == dev.kona.Device.CPU) return new long[] {x.min().itemLong(), x.max().itemLong()};
+        return Indexing.stack(java.util.List.of(x.min(), x.max()), 0).toLongArray();
+    }
+
+    /** Like {@link #minMaxLong} for floating-point values. */
+    public static double[] minMax(Tensor x) {
+        if (x.device() == dev.kona.Device.CPU) return new double[] {x.min().item(), x.max().item()};
+        return Indexing.stack(java.util.List.of(x.min(), x.max()), 0).toDoubleArray();
+    }
+
     public static Tensor argmax(Tensor x, Integer dim, boolean keepDim, boolean max) {
         if (dim == null) {
             String name = max ? "argmax" : "argmin";

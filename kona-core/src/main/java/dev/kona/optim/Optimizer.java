@@ -214,14 +214,14 @@ public abstract class Optimizer {
      */
     protected static Tensor persistentZeros(Tensor like) {
         try (var outside = MemoryScope.outside()) {
-            return Tensor.zeros(like.shape(), like.dtype()).to(like.device());
+            return Tensor.zeros(like.shape(), like.dtype(), like.device());
         }
     }
 
     /** A copy of {@code src} converted to the dtype and device of {@code like}, owned by no scope. */
     protected static Tensor persistentCopy(Tensor src, Tensor like) {
         try (var outside = MemoryScope.outside()) {
-            return persistentZeros(like).copyFrom(src.to(like.device()));
+            return persistentZeros(like).copyFrom(src);   // copyFrom converts dtype and device
         }
     }
 

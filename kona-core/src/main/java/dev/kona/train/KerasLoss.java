@@ -39,6 +39,7 @@ public sealed interface KerasLoss extends Loss {
     /** The mean of {@link #perSample}. */
     @Override
     default Tensor apply(Tensor prediction, Tensor target) {
+        dev.kona.ops.Dispatch.deviceOf("loss '" + name() + "'", prediction, target);
         return perSample(prediction, target).mean();
     }
 
@@ -178,7 +179,8 @@ public sealed interface KerasLoss extends Loss {
         public void check(int[] outputShape, Tensor y, String layer) {
             KerasLoss.super.check(outputShape, y, layer);
             if (y.numel() > 0) {
-                double min = y.min().item(), max = y.max().item();
+                double[] range = dev.kona.ops.Reductions.minMax(y);
+                double min = range[0], max = range[1];
                 if (min < 0 || max > 1) {
                     throw mismatch(this, layer, outputShape, y, "targets must lie in [0, 1], found " + (min < 0 ? min : max));
                 }
@@ -279,7 +281,8 @@ public sealed interface KerasLoss extends Loss {
                         + "found a fractional value");
             }
         }
-        long min = y.min().to(DType.INT64).itemLong(), max = y.max().to(DType.INT64).itemLong();
+        long[] range = dev.kona.ops.Reductions.minMaxLong(y.to(DType.INT64));
+        long min = range[0], max = range[1];
         if (min >= 0 && max < classes) return;
         long[] labels = y.reshape(-1).to(DType.INT64).toLongArray();
         for (int i = 0; i < labels.length; i++) {

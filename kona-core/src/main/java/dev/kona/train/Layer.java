@@ -1,14 +1,11 @@
 package dev.kona.train;
 
 import dev.kona.DType;
-import dev.kona.Device;
 import dev.kona.Shape;
 import dev.kona.Tensor;
 import dev.kona.autograd.Autograd;
 import dev.kona.autograd.GradMode;
-import dev.kona.backend.Layout;
 import dev.kona.nn.Module;
-import dev.kona.ops.Dispatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,7 +199,7 @@ public abstract class Layer extends Module {
         boolean wasTraining = isTraining();
         train(false);
         try (var g = GradMode.noGrad()) {
-            int[] out = call(Tensor.zeros(probe), false).shape();
+            int[] out = call(Tensor.zeros(probe, device()), false).shape();
             if (out.length > 0) out[0] = -1;
             return out;
         } finally {
@@ -221,8 +218,9 @@ public abstract class Layer extends Module {
      * (trainable unless the layer is frozen). Returns it.
      */
     protected final Tensor addWeight(String name, int[] shape, Initializers initializer) {
-        var storage = Dispatch.backend(Device.CPU).allocate(DType.FLOAT32, Shape.checkedNumel(name, shape), true);
-        Tensor w = Tensor.fromStorage(storage, Layout.contiguous(shape.clone()));
+        Shape.checkedNumel(name, shape);
+        // On the layer's device (see Module.to); registerParameter takes it out of any open MemoryScope.
+        Tensor w = Tensor.zeros(shape.clone(), DType.FLOAT32, device());
         initializer.initialize(w);
         registerParameter(name, w);
         if (!trainable) w.requiresGrad(false);

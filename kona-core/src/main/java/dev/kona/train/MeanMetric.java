@@ -1,5 +1,6 @@
 package dev.kona.train;
 
+import dev.kona.DType;
 import dev.kona.Tensor;
 import java.util.function.BiFunction;
 import java.util.function.DoubleUnaryOperator;
@@ -21,6 +22,7 @@ public final class MeanMetric implements Metric {
     private final DoubleUnaryOperator finish;
     private double sum;
     private double count;
+    private long pendingCount;
 
     /** @param values per-sample values of a batch, from {@code (yTrue, yPred)}; every element counts once */
     public MeanMetric(String name, BiFunction<Tensor, Tensor, Tensor> values) {
@@ -48,10 +50,25 @@ public final class MeanMetric implements Metric {
 
     @Override
     public void update(Tensor yTrue, Tensor yPred) {
+        accumulate(batchSums(yTrue, yPred).toDoubleArray());
+    }
+
+    /**
+     * {@code [sum of the values]}, float64, on the predictions' device; the number of values (known
+     * from the shape) is kept for the {@link #accumulate} that follows.
+     */
+    @Override
+    public Tensor batchSums(Tensor yTrue, Tensor yPred) {
         Tensor v = values.apply(yTrue, yPred);
-        if (v.numel() == 0) return;
-        sum += v.sum().item();
-        count += v.numel();
+        pendingCount = v.numel();
+        return v.sum().to(DType.FLOAT64).reshape(1);
+    }
+
+    @Override
+    public void accumulate(double[] sums) {
+        if (pendingCount == 0) return;
+        sum += sums[0];
+        count += pendingCount;
     }
 
     /** Adds {@code value} with weight {@code weight} (e.g. a batch's mean loss and its size). */

@@ -30,6 +30,22 @@ public interface Metric {
     /** Accumulates one batch: targets {@code yTrue}, predictions {@code yPred} (batch first). */
     void update(Tensor yTrue, Tensor yPred);
 
+    /**
+     * For metrics made of sums (means, counts): this batch's sums as a 1-D tensor on the
+     * predictions' device, computed without reading anything back. {@code fit} and {@code evaluate}
+     * read the sums of every such metric together with the loss in one transfer per batch and
+     * pass them to {@link #accumulate}; this matters on an accelerator, where each read waits for
+     * the device. The default, null, makes them call {@link #update} instead.
+     */
+    default Tensor batchSums(Tensor yTrue, Tensor yPred) {
+        return null;
+    }
+
+    /** Adds the sums the latest {@link #batchSums} returned, read back to the host. */
+    default void accumulate(double[] sums) {
+        throw new UnsupportedOperationException(name() + ": accumulate is only called with what batchSums returned");
+    }
+
     /** The value over every batch since the last reset (0 before any). */
     double result();
 

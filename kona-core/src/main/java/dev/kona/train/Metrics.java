@@ -149,8 +149,7 @@ public final class Metrics {
             return name;
         }
 
-        @Override
-        public void update(Tensor yTrue, Tensor yPred) {
+        private Metric delegate(Tensor yTrue, Tensor yPred) {
             if (delegate == null) {
                 int tRank = yTrue.dim(), pRank = yPred.dim();
                 int tLast = tRank == 0 ? 1 : yTrue.size(-1), pLast = pRank == 0 ? 1 : yPred.size(-1);
@@ -158,7 +157,22 @@ public final class Metrics {
                 boolean sparse = tRank < pRank || (tLast == 1 && pLast > 1);
                 delegate = binary ? binaryAccuracy() : sparse ? sparseCategoricalAccuracy() : categoricalAccuracy();
             }
-            delegate.update(yTrue, yPred);
+            return delegate;
+        }
+
+        @Override
+        public void update(Tensor yTrue, Tensor yPred) {
+            delegate(yTrue, yPred).update(yTrue, yPred);
+        }
+
+        @Override
+        public Tensor batchSums(Tensor yTrue, Tensor yPred) {
+            return delegate(yTrue, yPred).batchSums(yTrue, yPred);
+        }
+
+        @Override
+        public void accumulate(double[] sums) {
+            delegate.accumulate(sums);
         }
 
         @Override

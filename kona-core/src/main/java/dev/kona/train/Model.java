@@ -1,5 +1,7 @@
 package dev.kona.train;
 
+import dev.kona.DType;
+import dev.kona.Device;
 import dev.kona.Tensor;
 import dev.kona.data.Dataset;
 import dev.kona.data.Example;
@@ -290,6 +292,34 @@ public class Model extends Layer {
             throw new IllegalStateException(describe() + " must be compiled before training or evaluating: call compile(...)");
         }
         return compiled;
+    }
+
+    /**
+     * Moves the model's weights to {@code device} (see {@link Module#to(Device)}); {@code fit},
+     * {@code evaluate} and {@code predict} then move each batch there and read back only the loss
+     * and metrics, once per batch. Weights built later are created there. An optimizer made from
+     * compile's recipe is made again over the moved weights (its state starts over); an
+     * {@link Optimizer} object given to compile must be created after this call. Returns this.
+     *
+     * <pre>{@code
+     * model.to(Device.cuda(0));
+     * model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+     * model.fit(x, y, FitOptions.epochs(5));            // x, y may stay on the CPU
+     * }</pre>
+     */
+    @Override
+    public Model to(Device device) {
+        super.to(device);
+        if (compiled != null && compiled.spec() != null) optimizer = null;
+        return this;
+    }
+
+    /** Converts the weights' dtype (see {@link Module#to(DType)}); the optimizer as for {@link #to(Device)}. Returns this. */
+    @Override
+    public Model to(DType dtype) {
+        super.to(dtype);
+        if (compiled != null && compiled.spec() != null) optimizer = null;
+        return this;
     }
 
     /** Creates the optimizer over the trainable weights if it does not exist yet. */

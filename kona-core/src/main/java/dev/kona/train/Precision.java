@@ -36,15 +36,19 @@ public final class Precision implements Metric {
 
     @Override
     public void update(Tensor yTrue, Tensor yPred) {
-        float[] s = Confusion.scores(yTrue, yPred, "precision");
-        boolean[] l = Confusion.labels(yTrue);
-        float t = (float) threshold;
-        for (int i = 0; i < s.length; i++) {
-            if (s[i] > t) {
-                if (l[i]) truePositives++;
-                else falsePositives++;
-            }
-        }
+        accumulate(batchSums(yTrue, yPred).toDoubleArray());
+    }
+
+    /** {@code [true positives, false positives]} of the batch, on the predictions' device. */
+    @Override
+    public Tensor batchSums(Tensor yTrue, Tensor yPred) {
+        return Confusion.counts(yTrue, yPred, threshold, true, false, "precision");
+    }
+
+    @Override
+    public void accumulate(double[] sums) {
+        truePositives += sums[0];
+        falsePositives += sums[1];
     }
 
     @Override

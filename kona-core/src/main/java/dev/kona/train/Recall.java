@@ -35,15 +35,19 @@ public final class Recall implements Metric {
 
     @Override
     public void update(Tensor yTrue, Tensor yPred) {
-        float[] s = Confusion.scores(yTrue, yPred, "recall");
-        boolean[] l = Confusion.labels(yTrue);
-        float t = (float) threshold;
-        for (int i = 0; i < s.length; i++) {
-            if (l[i]) {
-                if (s[i] > t) truePositives++;
-                else falseNegatives++;
-            }
-        }
+        accumulate(batchSums(yTrue, yPred).toDoubleArray());
+    }
+
+    /** {@code [true positives, false negatives]} of the batch, on the predictions' device. */
+    @Override
+    public Tensor batchSums(Tensor yTrue, Tensor yPred) {
+        return Confusion.counts(yTrue, yPred, threshold, false, true, "recall");
+    }
+
+    @Override
+    public void accumulate(double[] sums) {
+        truePositives += sums[0];
+        falseNegatives += sums[1];
     }
 
     @Override

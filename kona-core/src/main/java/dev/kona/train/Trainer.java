@@ -1,6 +1,7 @@
 package dev.kona.train;
 
 import dev.kona.DType;
+import dev.kona.Device;
 import dev.kona.Generator;
 import dev.kona.MemoryScope;
 import dev.kona.Shape;
@@ -177,8 +178,8 @@ final class Trainer {
                                 y.stream().map(t -> t.narrow(0, from, len)).toList(), len);
                     }
                     Tensor idx = Tensor.of(java.util.Arrays.copyOfRange(order, from, end));
-                    return new Batch(x.stream().map(t -> t.indexSelect(0, idx)).toList(),
-                            y.stream().map(t -> t.indexSelect(0, idx)).toList(), len);
+                    return new Batch(x.stream().map(t -> t.indexSelect(0, idx.to(t.device()))).toList(),
+                            y.stream().map(t -> t.indexSelect(0, idx.to(t.device()))).toList(), len);
                 }
             };
         }
@@ -260,6 +261,16 @@ final class Trainer {
             }
 
             @Override
+            public Tensor batchSums(Tensor yTrue, Tensor yPred) {
+                return m.batchSums(yTrue, yPred);
+            }
+
+            @Override
+            public void accumulate(double[] sums) {
+                m.accumulate(sums);
+            }
+
+            @Override
             public double result() {
                 return m.result();
             }
@@ -298,7 +309,8 @@ final class Trainer {
 
     /**
      * The batch's inputs in the dtype of the model's weights (Keras casts inputs to the layers'
-     * compute dtype): int32 pixels or float64 data feed a float32 model directly.
+     * compute dtype): int32 pixels or float64 data feed a float32 model directly. They are moved to
+     * the model's device ({@code model.to(device)}), as are the targets by {@link #onDevice}.
      */
     private List<Tensor> inputs(List<Tensor> xs) {
         if (inputDtype == null) {
@@ -309,13 +321,20 @@ final class Trainer {
             }
         }
         DType want = inputDtype;
+        Device device = model.device();
         List<Tensor> out = new ArrayList<>(xs.size());
-        for (Tensor t : xs) out.add(t.dtype() == want ? t : t.to(want));
+        for (Tensor t : xs) out.add(t.to(device, want));
         return out;
     }
 
+    /** The batch with its inputs prepared by {@link #inputs} and its targets on the model's device. */
+    private Batch onDevice(Batch b) {
+        Device device = model.device();
+        return new Batch(inputs(b.x()), b.y().stream().map(t -> t.to(device)).toList(), b.size());
+    }
+
     /** The total loss of a batch (per output losses added to their trackers by the caller). */
-    private Tensor loss(List<Tensor> outs, Batch b, Map<Integer, Double> classWeight, double[] perOutput) {
+    private Tensor loss(List<Tensor> outs, Batch b, Map<Integer, Double> classWeight, Tensor[] perOutput) {
         Tensor total = null;
         for (int i = 0; i < outs.size(); i++) {
             Loss l = losses.get(i);
@@ -328,7 +347,7 @@ final class Trainer {
             } else {
                 li = l.apply(outs.get(i), b.y().get(i));
             }
-            if (perOutput != null && outs.size() > 1) perOutput[i] = li.item();
+            if (perOutput != null && outs.size() > 1) perOutput[i] = li;
             total = total == null ? li : total.add(li);
         }
         return total;
@@ -349,28 +368,108 @@ final class Trainer {
         float[] table = new float[max + 1];
         java.util.Arrays.fill(table, 1f);
         classWeight.forEach((k, v) -> table[k] = v.floatValue());
-        return Tensor.of(table).indexSelect(0, classes.clampMin(0));
+        return Tensor.of(table).to(classes.device()).indexSelect(0, classes.clampMin(0));
     }
 
-    private void updateMetrics(List<Tensor> outs, Batch b) {
-        try (var g = GradMode.noGrad()) {
-            for (int i = 0; i < outs.size(); i++) {
-                if (metrics.get(i).isEmpty()) continue;
-                Tensor pred = outs.get(i).detach();
-                if (fused) pred = fusedActivation.apply(pred);
-                for (Metric m : metrics.get(i)) m.update(b.y().get(i), pred);
+    /**
+     * A batch's numbers, read from the device in one transfer: the total loss, the per-output losses
+     * and the sums of the metrics that provide {@link Metric#batchSums}. Metrics that do not are
+     * updated (and read) on their own by {@link #commit}.
+     */
+    private final class BatchValues {
+        private final List<Tensor> parts = new ArrayList<>();
+        private final List<Metric> summed = new ArrayList<>();
+        private final java.util.Set<Metric> isSummed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        private final List<int[]> ranges = new ArrayList<>();
+        private final List<Tensor> outs;
+        private final Batch batch;
+        private double[] values;
+
+        BatchValues(Tensor total, Tensor[] perOutput, List<Tensor> outs, Batch b) {
+            this.outs = outs;
+            this.batch = b;
+            add(total);
+            if (outs.size() > 1) for (Tensor t : perOutput) add(t);
+            try (var g = GradMode.noGrad()) {
+                for (int i = 0; i < outs.size(); i++) {
+                    if (metrics.get(i).isEmpty()) continue;
+                    Tensor pred = prediction(i);
+                    for (Metric m : metrics.get(i)) {
+                        Tensor sums = m.batchSums(b.y().get(i), pred);
+                        if (sums == null) continue;
+                        int from = size();
+                        add(sums);
+                        summed.add(m);
+                        isSummed.add(m);
+                        ranges.add(new int[] {from, size()});
+                    }
+                }
+            }
+        }
+
+        private int size() {
+            int n = 0;
+            for (Tensor t : parts) n += (int) t.numel();
+            return n;
+        }
+
+        private void add(Tensor t) {
+            parts.add(t.detach().to(DType.FLOAT64).reshape(-1));
+        }
+
+        private Tensor prediction(int i) {
+            Tensor pred = outs.get(i).detach();
+            return fused ? fusedActivation.apply(pred) : pred;
+        }
+
+        /** The total loss (reads everything: at once from a device, part by part on the CPU). */
+        double loss() {
+            if (values != null) return values[0];
+            if (model.device().equals(Device.CPU)) {
+                values = new double[size()];
+                int at = 0;
+                for (Tensor t : parts) {
+                    double[] v = t.toDoubleArray();
+                    System.arraycopy(v, 0, values, at, v.length);
+                    at += v.length;
+                }
+            } else {
+                values = (parts.size() == 1 ? parts.getFirst() : Tensor.cat(parts, 0)).toDoubleArray();
+            }
+            return values[0];
+        }
+
+        /** Adds the batch to the loss trackers and metrics. */
+        void commit() {
+            lossTracker.add(loss(), batch.size());
+            for (int i = 0; i < outputLossTrackers.size(); i++) outputLossTrackers.get(i).add(values[1 + i], batch.size());
+            for (int k = 0; k < summed.size(); k++) {
+                int[] r = ranges.get(k);
+                summed.get(k).accumulate(java.util.Arrays.copyOfRange(values, r[0], r[1]));
+            }
+            try (var g = GradMode.noGrad()) {
+                for (int i = 0; i < outs.size(); i++) {
+                    if (metrics.get(i).isEmpty()) continue;
+                    Tensor pred = null;
+                    for (Metric m : metrics.get(i)) {
+                        if (isSummed.contains(m)) continue;
+                        if (pred == null) pred = prediction(i);
+                        m.update(batch.y().get(i), pred);
+                    }
+                }
             }
         }
     }
 
     /** Outcome of a training step: false when the loss was not finite and the step was skipped. */
-    private boolean trainStep(Optimizer opt, Batch b, Map<Integer, Double> classWeight, boolean tolerateNaN, int epoch, int step) {
-        List<Tensor> xs = inputs(b.x());
+    private boolean trainStep(Optimizer opt, Batch batch, Map<Integer, Double> classWeight, boolean tolerateNaN, int epoch, int step) {
+        Batch b = onDevice(batch);
         opt.zeroGrad();
-        List<Tensor> outs = model.callForLoss(xs, fused);
-        double[] perOutput = new double[outs.size()];
+        List<Tensor> outs = model.callForLoss(b.x(), fused);
+        Tensor[] perOutput = new Tensor[outs.size()];
         Tensor total = loss(outs, b, classWeight, perOutput);
-        double value = total.item();
+        var batchValues = new BatchValues(total, perOutput, outs, b);
+        double value = batchValues.loss();
         if (!Double.isFinite(value)) {
             opt.zeroGrad();
             if (!tolerateNaN) {
@@ -384,19 +483,16 @@ final class Trainer {
         total.backward();
         opt.step();
         opt.zeroGrad();
-        lossTracker.add(value, b.size());
-        for (int i = 0; i < outputLossTrackers.size(); i++) outputLossTrackers.get(i).add(perOutput[i], b.size());
-        updateMetrics(outs, b);
+        batchValues.commit();
         return true;
     }
 
-    private void testStep(Batch b) {
+    private void testStep(Batch batch) {
         try (var g = GradMode.noGrad()) {
-            List<Tensor> outs = model.callForLoss(inputs(b.x()), fused);
-            double[] perOutput = new double[outs.size()];
-            lossTracker.add(loss(outs, b, null, perOutput).item(), b.size());
-            for (int i = 0; i < outputLossTrackers.size(); i++) outputLossTrackers.get(i).add(perOutput[i], b.size());
-            updateMetrics(outs, b);
+            Batch b = onDevice(batch);
+            List<Tensor> outs = model.callForLoss(b.x(), fused);
+            Tensor[] perOutput = new Tensor[outs.size()];
+            new BatchValues(loss(outs, b, null, perOutput), perOutput, outs, b).commit();
         }
     }
 
@@ -587,7 +683,8 @@ final class Trainer {
         for (int i = 0; i < parts.getFirst().size(); i++) {
             final int k = i;
             List<Tensor> pieces = parts.stream().map(p -> p.get(k)).toList();
-            result.add(pieces.size() == 1 ? pieces.getFirst() : Tensor.cat(pieces, 0));
+            Tensor all = pieces.size() == 1 ? pieces.getFirst() : Tensor.cat(pieces, 0);
+            result.add(all.to(x.getFirst().device()));   // the outputs come back where x is
         }
         return result;
     }
