@@ -29,7 +29,8 @@ public final class Main implements Runnable {
             "ops", "SGEMM, MLP products, elementwise and row reductions vs NumPy/OpenBLAS and PyTorch CPU",
             "storage", "Vector API kernels over heap arrays vs MemorySegments (the storage choice)",
             "train", "seed-002 MLP training step (batch 32, 128) and a 1,000-op autograd chain vs PyTorch CPU",
-            "mnist", "seed 002 trained for 2 epochs (batch 32, 128) in Kona, PyTorch CPU and Keras/TensorFlow CPU"));
+            "mnist", "seed 002 trained for 2 epochs (batch 32, 128) in Kona, PyTorch CPU and Keras/TensorFlow CPU",
+            "gpu", "SGEMM (fp32, TF32), copy/add/exp bandwidth, softmax, MLP epochs on a device vs PyTorch on the same GPU"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,6 +56,9 @@ public final class Main implements Runnable {
         @Parameters(index = "1..*", arity = "0..*", description = "Arguments passed to the example.")
         String[] rest = new String[0];
 
+        @Option(names = "--device", description = "Where the example trains: cpu, cuda, cuda:1... (default: ${DEFAULT-VALUE}).")
+        String device = "cpu";
+
         @Override
         public Integer call() {
             if (list || name == null) {
@@ -67,7 +71,12 @@ public final class Main implements Runnable {
                         + String.join(", ", EXAMPLES.keySet()));
                 return 2;
             }
-            ex.accept(rest);
+            dev.kona.Device.of(device);   // a malformed spec fails here, before the example loads its data
+            String[] args = new String[rest.length + 2];
+            args[0] = "--device";
+            args[1] = device;
+            System.arraycopy(rest, 0, args, 2, rest.length);
+            ex.accept(args);
             return 0;
         }
     }
@@ -89,6 +98,12 @@ public final class Main implements Runnable {
         @Option(names = "--threads", description = "Kona's CPU threads (default: all cores).")
         Integer threads;
 
+        @Option(names = "--device", description = "Device of `bench gpu`, e.g. cuda, cuda:1, cpu (default: ${DEFAULT-VALUE}).")
+        String device = "cuda";
+
+        @Option(names = "--quick", description = "`bench gpu` with small sizes: a smoke test that also runs on the CPU.")
+        boolean quick;
+
         @Override
         public Integer call() {
             if (list || name == null) {
@@ -101,6 +116,7 @@ public final class Main implements Runnable {
                 case "storage" -> dev.kona.bench.StorageStudy.main(new String[0]);
                 case "train" -> dev.kona.bench.TrainBench.run(budgetMs);
                 case "mnist" -> dev.kona.bench.MnistBench.run(2);
+                case "gpu" -> dev.kona.bench.GpuBench.run(dev.kona.Device.of(device), quick, budgetMs, filter);
                 default -> {
                     System.err.println("kona bench: unknown benchmark '" + name + "'; available: "
                             + String.join(", ", BENCHES.keySet()));
