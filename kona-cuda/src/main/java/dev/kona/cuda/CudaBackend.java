@@ -201,7 +201,9 @@ public final class CudaBackend implements Backend {
         Geo g = Geo.merged(u.name(), shape, out.layout().strides(), bstrides(x, shape));
         DType od = out.dtype(), xd = x.dtype();
         int kind = u.kind().ordinal();
-        if (od == DType.FLOAT32 && xd == DType.FLOAT32) {
+        if (od == DType.FLOAT32 && xd == DType.FLOAT32 && g.rank == 1 && g.stride(0, 0) == 1 && g.stride(1, 0) == 1) {
+            launch("unary_f32_contig", n / 4 + 1, kind, (float) u.p0(), (float) u.p1(), n, ptr(out), ptr(x));
+        } else if (od == DType.FLOAT32 && xd == DType.FLOAT32) {
             launch("unary_f32", n, kind, (float) u.p0(), (float) u.p1(), g.segment(), n, ptr(out), ptr(x));
         } else if (od == DType.FLOAT64 && xd == DType.FLOAT64) {
             launch("unary_f64", n, kind, u.p0(), u.p1(), g.segment(), n, ptr(out), ptr(x));
@@ -217,7 +219,11 @@ public final class CudaBackend implements Backend {
         Geo g = Geo.merged(b.name(), shape, out.layout().strides(), bstrides(x, shape), bstrides(y, shape));
         DType od = out.dtype(), xd = x.dtype();
         int kind = b.kind().ordinal();
-        if (od == DType.FLOAT32 && xd == DType.FLOAT32) {
+        if (od == DType.FLOAT32 && xd == DType.FLOAT32 && g.rank == 1 && g.stride(0, 0) == 1
+                && (g.stride(1, 0) == 1 || x.numel() == 1) && (g.stride(2, 0) == 1 || y.numel() == 1)) {
+            launch("binary_f32_contig", n / 4 + 1, kind, n, ptr(out), ptr(x), ptr(y), g.stride(1, 0) == 1 ? 0 : 1,
+                    g.stride(2, 0) == 1 ? 0 : 1);
+        } else if (od == DType.FLOAT32 && xd == DType.FLOAT32) {
             launch("binary_f32", n, kind, g.segment(), n, ptr(out), ptr(x), ptr(y));
         } else if (od == DType.FLOAT64 && xd == DType.FLOAT64) {
             launch("binary_f64", n, kind, g.segment(), n, ptr(out), ptr(x), ptr(y));
@@ -383,6 +389,16 @@ public final class CudaBackend implements Backend {
         int[][] xs = without(x.layout(), s.axis()), os = without(out.layout(), s.axis());
         Geo rows = Geo.merged(s.name(), xs[0], os[1], xs[1]);
         int nRows = n / len;
+        boolean contiguousRows = axisStride(x.layout(), s.axis()) == 1 && axisStride(out.layout(), s.axis()) == 1
+                && (nRows == 1 || rows.rank == 1 && rows.stride(0, 0) == len && rows.stride(1, 0) == len);
+        if (dt == DType.FLOAT32 && contiguousRows && len <= 16384) {
+            int threads = len > 8192 ? 512 : Math.min(256, (len + 31) / 32 * 32);
+            int ilp = Math.max(1, Integer.highestOneBit((len + threads - 1) / threads - 1) << 1);
+            if ((len + threads - 1) / threads == 1) ilp = 1;
+            kernels.get("softmax_rows_f32").launch(Math.min(nRows, maxBlocks), 1, 1, threads, 0, ilp, s.log() ? 1 : 0,
+                    nRows, len, ptr(out), ptr(x));
+            return;
+        }
         int es = dt.byteSize();
         boolean staged = (32L + len) * es <= SHARED_LIMIT;
         int shared = staged ? (32 + len) * es : 32 * es;

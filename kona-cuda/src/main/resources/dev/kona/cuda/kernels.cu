@@ -265,6 +265,38 @@ extern "C" __global__ void unary_gen(int kind, double p0, double p1, Geo g, unsi
     }
 }
 
+
+// Contiguous float32 fast path: the kind is a template argument (one loop per kind, no switch per
+// element) and aligned data moves as float4, so streaming ops reach the copy bandwidth.
+template <int K>
+__device__ __forceinline__ void unaryContig(float p0, float p1, unsigned n, float* out, const float* x) {
+    unsigned tid = blockIdx.x * blockDim.x + threadIdx.x, nt = blockDim.x * gridDim.x;
+    bool aligned = ((((u64) out) | ((u64) x)) & 15) == 0;
+    unsigned n4 = aligned ? n / 4 : 0;
+    const float4* x4 = (const float4*) x;
+    float4* o4 = (float4*) out;
+    for (unsigned i = tid; i < n4; i += nt) {
+        float4 v = x4[i];
+        v.x = unaryOp<float>(K, v.x, p0, p1);
+        v.y = unaryOp<float>(K, v.y, p0, p1);
+        v.z = unaryOp<float>(K, v.z, p0, p1);
+        v.w = unaryOp<float>(K, v.w, p0, p1);
+        o4[i] = v;
+    }
+    for (unsigned i = n4 * 4 + tid; i < n; i += nt) out[i] = unaryOp<float>(K, x[i], p0, p1);
+}
+
+#define KONA_CASE_U(K) case K: unaryContig<K>(p0, p1, n, out, x); break;
+extern "C" __global__ void unary_f32_contig(int kind, float p0, float p1, unsigned n, float* out, const float* x) {
+    switch (kind) {
+        KONA_CASE_U(0) KONA_CASE_U(1) KONA_CASE_U(2) KONA_CASE_U(3) KONA_CASE_U(4) KONA_CASE_U(5) KONA_CASE_U(6)
+        KONA_CASE_U(7) KONA_CASE_U(8) KONA_CASE_U(9) KONA_CASE_U(10) KONA_CASE_U(11) KONA_CASE_U(12) KONA_CASE_U(13)
+        KONA_CASE_U(14) KONA_CASE_U(15) KONA_CASE_U(16) KONA_CASE_U(17) KONA_CASE_U(18) KONA_CASE_U(19) KONA_CASE_U(20)
+        KONA_CASE_U(21) KONA_CASE_U(22) KONA_CASE_U(23) KONA_CASE_U(24) KONA_CASE_U(25) KONA_CASE_U(26) KONA_CASE_U(27)
+        default: unaryContig<28>(p0, p1, n, out, x); break;
+    }
+}
+
 // ---------------------------------------------------------------- binary
 
 enum { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
@@ -366,6 +398,38 @@ extern "C" __global__ void binary_gen(int kind, Geo g, unsigned n, void* out, in
         offsets<3>(g, i, o);
         if (fl) stD(out, odt, o[0], binaryOp<double>(kind, ldD(a, xdt, o[1]), ldD(b, xdt, o[2])));
         else stL(out, odt, o[0], binaryOpL(kind, ldL(a, xdt, o[1]), ldL(b, xdt, o[2]), err));
+    }
+}
+
+
+// Contiguous float32 fast path for binary ops; either operand may be a single broadcast element.
+template <int K>
+__device__ __forceinline__ void binaryContig(unsigned n, float* out, const float* a, const float* b, int aOne, int bOne) {
+    unsigned tid = blockIdx.x * blockDim.x + threadIdx.x, nt = blockDim.x * gridDim.x;
+    float as = aOne ? a[0] : 0.f, bs = bOne ? b[0] : 0.f;
+    bool aligned = ((((u64) out) | (aOne ? 0ULL : (u64) a) | (bOne ? 0ULL : (u64) b)) & 15) == 0;
+    unsigned n4 = aligned ? n / 4 : 0;
+    for (unsigned i = tid; i < n4; i += nt) {
+        float4 x = aOne ? make_float4(as, as, as, as) : ((const float4*) a)[i];
+        float4 y = bOne ? make_float4(bs, bs, bs, bs) : ((const float4*) b)[i];
+        float4 r;
+        r.x = binaryOp<float>(K, x.x, y.x);
+        r.y = binaryOp<float>(K, x.y, y.y);
+        r.z = binaryOp<float>(K, x.z, y.z);
+        r.w = binaryOp<float>(K, x.w, y.w);
+        ((float4*) out)[i] = r;
+    }
+    for (unsigned i = n4 * 4 + tid; i < n; i += nt) out[i] = binaryOp<float>(K, aOne ? as : a[i], bOne ? bs : b[i]);
+}
+
+#define KONA_CASE_B(K) case K: binaryContig<K>(n, out, a, b, aOne, bOne); break;
+extern "C" __global__ void binary_f32_contig(int kind, unsigned n, float* out, const float* a, const float* b, int aOne,
+                                             int bOne) {
+    switch (kind) {
+        KONA_CASE_B(0) KONA_CASE_B(1) KONA_CASE_B(2) KONA_CASE_B(3) KONA_CASE_B(4) KONA_CASE_B(5) KONA_CASE_B(6)
+        KONA_CASE_B(7) KONA_CASE_B(8) KONA_CASE_B(9) KONA_CASE_B(10) KONA_CASE_B(11) KONA_CASE_B(12) KONA_CASE_B(13)
+        KONA_CASE_B(14)
+        default: binaryContig<15>(n, out, a, b, aOne, bOne); break;
     }
 }
 
@@ -732,6 +796,53 @@ extern "C" __global__ void softmax_f32(int logMode, Geo rows, unsigned nRows, un
 extern "C" __global__ void softmax_f64(int logMode, Geo rows, unsigned nRows, unsigned len, int xStride, int oStride,
                                        double* out, const double* x, int staged) {
     softmaxBody<double>(logMode, rows, nRows, len, xStride, oStride, out, x, staged);
+}
+
+
+// Softmax of contiguous float32 rows held in registers: ILP elements per thread, one read and one
+// write of each element, one exp per element.
+template <int ILP>
+__device__ __forceinline__ void softmaxRows(int logMode, unsigned nRows, unsigned len, float* out, const float* x) {
+    __shared__ float red[32];
+    for (unsigned r = blockIdx.x; r < nRows; r += gridDim.x) {
+        const float* xr = x + (i64) r * len;
+        float* orow = out + (i64) r * len;
+        float v[ILP];
+        float m = -KINF;
+#pragma unroll
+        for (int j = 0; j < ILP; j++) {
+            unsigned i = threadIdx.x + j * blockDim.x;
+            v[j] = i < len ? xr[i] : -KINF;
+            m = (v[j] > m || v[j] != v[j]) ? v[j] : m;
+        }
+        m = blockReduce<float>(m, true, red);
+        float s = 0.f;
+#pragma unroll
+        for (int j = 0; j < ILP; j++) {
+            unsigned i = threadIdx.x + j * blockDim.x;
+            float e = i < len ? expf(v[j] - m) : 0.f;
+            if (!logMode) v[j] = e;
+            s += e;
+        }
+        s = blockReduce<float>(s, false, red);
+        float inv = 1.f / s, ls = logf(s);
+#pragma unroll
+        for (int j = 0; j < ILP; j++) {
+            unsigned i = threadIdx.x + j * blockDim.x;
+            if (i < len) orow[i] = logMode ? (v[j] - m) - ls : v[j] * inv;
+        }
+    }
+}
+
+extern "C" __global__ void softmax_rows_f32(int ilp, int logMode, unsigned nRows, unsigned len, float* out, const float* x) {
+    switch (ilp) {
+        case 1: softmaxRows<1>(logMode, nRows, len, out, x); break;
+        case 2: softmaxRows<2>(logMode, nRows, len, out, x); break;
+        case 4: softmaxRows<4>(logMode, nRows, len, out, x); break;
+        case 8: softmaxRows<8>(logMode, nRows, len, out, x); break;
+        case 16: softmaxRows<16>(logMode, nRows, len, out, x); break;
+        default: softmaxRows<32>(logMode, nRows, len, out, x); break;
+    }
 }
 
 // ---------------------------------------------------------------- indexing
