@@ -9,6 +9,8 @@
 #
 #   tools/device-bundle.sh              build (mvn -o -DskipTests install), then pack
 #   tools/device-bundle.sh --no-build   pack what is already built
+# The runtime (jlink + xz, about a minute) is kept from the last bundle when there is one;
+# KONA_BUNDLE_RUNTIME=1 rebuilds it (needed when the jars start using another JDK module).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT_DIR="$ROOT/.device"
@@ -50,6 +52,11 @@ for f in "${MNIST_FILES[@]}"; do
 done
 
 grep -qx '/.device/' "$ROOT/.gitignore" || die ".gitignore lacks /.device/ (the bundle must not be tracked)"
+KEPT_RUNTIME=""
+if [[ -f "$OUT_DIR/jdk.tar.xz" && "${KONA_BUNDLE_RUNTIME:-0}" != 1 ]]; then
+    KEPT_RUNTIME=$(mktemp)
+    cp -p "$OUT_DIR/jdk.tar.xz" "$KEPT_RUNTIME"
+fi
 rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR/lib" "$OUT_DIR/test" "$OUT_DIR/data/mnist"
 
@@ -60,28 +67,34 @@ mkdir -p "$ROOT/kona-cuda/target/test-classes"
 "$JAVA_HOME/bin/jar" --create --file "$OUT_DIR/test/kona-cuda-tests.jar" -C "$ROOT/kona-cuda/target/test-classes" .
 cp "$JUNIT" "$OUT_DIR/test/junit-platform-console-standalone.jar"
 
-# The runtime: the modules the jars use (jdeps), plus a floor for what jdeps cannot see, such as
-# jdk.zipfs (the JUnit launcher walks jars as zip file systems for --select-package) and
-# jdk.management (the tests' allocation counters). No debug info, man pages or headers; modules
-# stored uncompressed (zip-0) because xz over the whole image packs far better than jlink's own
-# zip (about 20 MB against 34).
-FLOOR=java.base,jdk.incubator.vector,jdk.unsupported,java.management,jdk.management,java.logging,java.sql,java.desktop,jdk.zipfs
-DEPS=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 \
-        "$OUT_DIR"/lib/*.jar "$OUT_DIR"/test/*.jar 2>/dev/null | tail -n1 || true)
-[[ "$DEPS" =~ ^[a-z.,]+$ ]] || { echo "device-bundle: jdeps gave no module list ('$DEPS'); using the floor only"; DEPS=""; }
-MODULES=$(echo "$FLOOR,$DEPS" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)
-echo "device-bundle: jlink modules $MODULES"
-STAGE=$(mktemp -d)
-trap 'rm -rf "$STAGE"' EXIT
-"$JAVA_HOME/bin/jlink" --add-modules "$MODULES" --strip-debug --no-man-pages --no-header-files \
-    --compress=zip-0 --output "$STAGE/jdk" 2>&1 | { grep -v 'Using incubator modules' || true; }
-# The native libraries keep their symbol tables; dropping them saves ~6 MB (libjvm.so alone 30 -> 25 MB).
-if command -v strip >/dev/null; then
-    find "$STAGE/jdk" -name '*.so' -exec strip --strip-unneeded {} \;
+if [[ -n "$KEPT_RUNTIME" ]]; then
+    mv "$KEPT_RUNTIME" "$OUT_DIR/jdk.tar.xz"
+    MODULES="(kept from the last bundle)"
+    echo "device-bundle: runtime kept from the last bundle (KONA_BUNDLE_RUNTIME=1 rebuilds it)"
+else
+    # The runtime: the modules the jars use (jdeps), plus a floor for what jdeps cannot see, such as
+    # jdk.zipfs (the JUnit launcher walks jars as zip file systems for --select-package) and
+    # jdk.management (the tests' allocation counters). No debug info, man pages or headers; modules
+    # stored uncompressed (zip-0) because xz over the whole image packs far better than jlink's own
+    # zip (about 20 MB against 34).
+    FLOOR=java.base,jdk.incubator.vector,jdk.unsupported,java.management,jdk.management,java.logging,java.sql,java.desktop,jdk.zipfs
+    DEPS=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 \
+            "$OUT_DIR"/lib/*.jar "$OUT_DIR"/test/*.jar 2>/dev/null | tail -n1 || true)
+    [[ "$DEPS" =~ ^[a-z.,]+$ ]] || { echo "device-bundle: jdeps gave no module list ('$DEPS'); using the floor only"; DEPS=""; }
+    MODULES=$(echo "$FLOOR,$DEPS" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)
+    echo "device-bundle: jlink modules $MODULES"
+    STAGE=$(mktemp -d)
+    trap 'rm -rf "$STAGE"' EXIT
+    "$JAVA_HOME/bin/jlink" --add-modules "$MODULES" --strip-debug --no-man-pages --no-header-files \
+        --compress=zip-0 --output "$STAGE/jdk" 2>&1 | { grep -v 'Using incubator modules' || true; }
+    # The native libraries keep their symbol tables; dropping them saves ~6 MB (libjvm.so alone 30 -> 25 MB).
+    if command -v strip >/dev/null; then
+        find "$STAGE/jdk" -name '*.so' -exec strip --strip-unneeded {} \;
+    fi
+    "$STAGE/jdk/bin/java" -version >/dev/null 2>&1 || die "the jlinked runtime does not start"
+    echo "device-bundle: compressing the runtime (xz -9, about a minute on 2 cores)..."
+    tar -C "$STAGE/jdk" -cf - . | xz -9 -T0 > "$OUT_DIR/jdk.tar.xz"
 fi
-"$STAGE/jdk/bin/java" -version >/dev/null 2>&1 || die "the jlinked runtime does not start"
-echo "device-bundle: compressing the runtime (xz -9, about a minute on 2 cores)..."
-tar -C "$STAGE/jdk" -cf - . | xz -9 -T0 > "$OUT_DIR/jdk.tar.xz"
 
 for f in "${MNIST_FILES[@]}"; do gzip -9 -c "$DATASETS/mnist/$f" > "$OUT_DIR/data/mnist/$f.gz"; done
 sed -n 's:.*<kona.jvm.flags>\(.*\)</kona.jvm.flags>.*:\1:p' "$ROOT/pom.xml" > "$OUT_DIR/jvm.flags"

@@ -6,6 +6,7 @@
 #   tools/device-run.sh test [SEL...]   JUnit over the bundled tests; default selection: --select-package dev.kona.cuda
 #                                       (SEL: console-launcher selectors, e.g. --select-class dev.kona.cuda.CudaOpsTest)
 #   tools/device-run.sh cli ARGS...     the `kona` command: cli bench gpu, cli example mnist, cli info
+#   tools/device-run.sh main CLASS ARGS  any main class on the bundle's classpath
 #
 # When $OUT is set, `test` writes the JUnit XML report and the launcher's full output under $OUT/junit/.
 # KONA_JAVA_OPTS adds JVM options (e.g. -Xmx64g).
@@ -119,5 +120,6 @@ case "${1:-}" in
     info) cmd_info ;;
     test) shift; cmd_test "$@" ;;
     cli) shift; exec "${JVM[@]}" -cp "$B/lib/*" dev.kona.cli.Main "$@" ;;
+    main) shift; exec "${JVM[@]}" -cp "$B/lib/*" "$@" ;;
     *) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -50,6 +50,11 @@ public final class Generator {
         return random.nextGaussian();
     }
 
+    /** A 64-bit seed for a counter-based draw ({@link dev.kona.ops.Op.RandomUniform}), advancing this generator. */
+    public synchronized long nextSeed() {
+        return random.nextLong();
+    }
+
     /** Uniform in [low, high). */
     public synchronized long nextLong(long low, long high) {
         return random.nextLong(low, high);

@@ -213,14 +213,16 @@ class OpDatabaseTest {
 
     /** In-place optimizer updates: float outputs, never recorded. */
     private static final Set<String> IN_PLACE_UPDATES = Set.of("adamStep", "sgdStep");
+    /** Float outputs that depend on no input's value: random draws. */
+    private static final Set<String> DRAWS = Set.of("rand");
 
     /**
-     * Entries with no gradient at all: their outputs are bool or integer, or they are in-place
+     * Entries with no gradient at all: their outputs are bool or integer, random draws, or in-place
      * optimizer updates. Every other entry is gradient-checked.
      */
     private static final Set<String> NON_DIFFERENTIABLE = Set.of("eq", "ne", "lt", "le", "gt", "ge", "logicalAnd",
             "logicalOr", "logicalXor", "logicalNot", "all", "any", "argmax", "argmin", "argsort", "nonzero", "oneHot",
-            "adamStep", "sgdStep");
+            "adamStep", "sgdStep", "rand");
 
     /** Piecewise-constant entries: differentiable, with gradients that are zeros (checked). */
     private static final Set<String> ZERO_GRADIENT = Set.of("sign", "floor", "ceil", "round");
@@ -389,7 +391,7 @@ class OpDatabaseTest {
             List<Tensor> in = mapInputs(s.inputs(),
                     t -> t.dtype().isFloatingPoint() && !t.isWrappedNumber() ? t.detach().requiresGrad(true) : t);
             for (Tensor out : op.op().apply(in, s.args())) {
-                boolean floatAllowed = IN_PLACE_UPDATES.contains(op.name());
+                boolean floatAllowed = IN_PLACE_UPDATES.contains(op.name()) || DRAWS.contains(op.name());
                 if ((out.dtype().isFloatingPoint() && !floatAllowed) || out.requiresGrad()) {
                     failures.add(op.name() + " [" + s + "]: output " + out.dtype() + (out.requiresGrad() ? " requires grad" : ""));
                 }

@@ -47,6 +47,7 @@ public final class Derivatives {
             case Op.TopK t -> throw new IllegalStateException("TopK is recorded through its values (see Indexing)");
             case Op.AdamStep a -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.SgdStep sg -> throw new IllegalStateException("optimizer updates are not differentiable");
+            case Op.RandomUniform r -> new Tensor[0];
         };
     }
 

@@ -1,8 +1,10 @@
 package dev.kona.nn;
 
+import dev.kona.DType;
 import dev.kona.Generator;
 import dev.kona.Shape;
 import dev.kona.Tensor;
+import dev.kona.ops.Creation;
 
 /**
  * The functional API: the math of the layers as static functions, with no state (PyTorch's
@@ -126,8 +128,11 @@ public final class F {
             throw new IllegalArgumentException("dropout: expected a floating-point input, got " + x.dtype());
         }
         Generator g = generator != null ? generator : Generator.global();
-        // keep ~ Bernoulli(1 - p); the scaled mask does not require grad, so backward is mask * scale.
-        Tensor scale = Tensor.rand(g, x.shape()).ge(p).to(x.dtype()).mul(1.0 / (1.0 - p)).to(x.device());
+        // keep ~ Bernoulli(1 - p), drawn where x lives (a counter-based draw: the same mask on
+        // every device); the scaled mask does not require grad, so backward is mask * scale.
+        DType drawn = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+        Tensor keep = Creation.uniformCounterBased(g.nextSeed(), x.shape(), drawn, x.device()).ge(p);
+        Tensor scale = keep.to(x.dtype()).mul(1.0 / (1.0 - p));
         return x.mul(scale);
     }
 

@@ -114,6 +114,21 @@ public final class Creation {
     }
 
     /** Drawn on the host from {@code g} (the same values on every device), then moved to {@code device}. */
+    /**
+     * Uniform values in [0, 1) drawn where the tensor lives, from a counter-based generator seeded
+     * by {@code seed} ({@link Op.RandomUniform}): the same bits on every device and thread count,
+     * with no host round trip. Dropout draws its masks this way.
+     */
+    public static Tensor uniformCounterBased(long seed, int[] shape, DType dtype, Device device) {
+        Shape.checkedNumel("rand", Shape.checkSizes("rand", shape));
+        if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64) {
+            throw new IllegalArgumentException("rand: expected float32 or float64 for a counter-based draw, got " + dtype);
+        }
+        Tensor t = Dispatch.uninitialized(device, dtype, shape);
+        if (t.numel() > 0) Dispatch.runInto(new Op.RandomUniform(seed), new Tensor[] {t});
+        return t;
+    }
+
     public static Tensor rand(Generator g, int[] shape, DType dtype, Device device) {
         int n = Shape.checkedNumel("rand", Shape.checkSizes("rand", shape));
         if (dtype == DType.FLOAT64) {

@@ -44,6 +44,11 @@ public final class Dispatch {
         return allocate(device, dtype, shape, true);
     }
 
+    /** A fresh contiguous tensor whose contents are unspecified, for an op that writes every element. */
+    public static Tensor uninitialized(Device device, DType dtype, int[] shape) {
+        return allocate(device, dtype, shape, false);
+    }
+
     private static Tensor allocate(Device device, DType dtype, int[] shape, boolean zeroed) {
         int n = Shape.checkedNumel("empty", shape);
         var storage = backend(device).allocate(dtype, n, zeroed);

@@ -292,6 +292,20 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * Fills the output (fresh, contiguous, float32 or float64) with uniform values in [0, 1) of a
+     * counter-based generator: element {@code i} (row-major) is the SplitMix64 hash of
+     * {@code seed + (i + 1) * 0x9E3779B97F4A7C15}, its top 24 (float32) or 53 (float64) bits
+     * scaled by 2^-24 or 2^-53. Every backend and thread count gives the same bits, and a device
+     * draws without a host round trip. No inputs.
+     */
+    record RandomUniform(long seed) implements Op {
+        @Override
+        public String name() {
+            return "rand";
+        }
+    }
+
     /** Conversion target helper shared by the front end: the dtype an op computes in. */
     static DType computeType(DType d) {
         return d.isHalf() ? DType.FLOAT32 : d;

@@ -32,6 +32,7 @@ public final class OpDatabase {
         all.addAll(IndexingOps.all());
         all.addAll(ViewOps.all());
         all.addAll(OptimizerStepOps.all());
+        all.addAll(RandomOps.all());
         Set<String> names = new LinkedHashSet<>();
         for (OpInfo op : all) {
             if (!names.add(op.name())) throw new IllegalStateException("OpDatabase: two entries named " + op.name());

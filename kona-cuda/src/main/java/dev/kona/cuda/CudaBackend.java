@@ -22,6 +22,8 @@ public final class CudaBackend implements Backend {
     /** Rows up to this length sort in shared memory (key, key, position = 20 bytes each: 40 KB). */
     private static final int SMALL_SORT = 2048;
     private static final int SHARED_LIMIT = 48 * 1024;
+    /** Softmax of contiguous float32 rows in registers (default) or staged in shared memory; for comparisons. */
+    private static final boolean SOFTMAX_IN_REGISTERS = !"false".equals(System.getProperty("kona.cuda.softmaxRegisters"));
 
     private final Device device;
     private final CudaContext ctx;
@@ -123,6 +125,7 @@ public final class CudaBackend implements Backend {
             case Op.TopK t -> sort(t.name(), out[0], out[1], in[0], t.axis(), t.largest(), t.k());
             case Op.AdamStep a -> adam(a, out, in[0]);
             case Op.SgdStep s -> sgd(s, out, in[0]);
+            case Op.RandomUniform r -> uniform(r.seed(), out[0]);
         }
     }
 
@@ -391,12 +394,25 @@ public final class CudaBackend implements Backend {
         int nRows = n / len;
         boolean contiguousRows = axisStride(x.layout(), s.axis()) == 1 && axisStride(out.layout(), s.axis()) == 1
                 && (nRows == 1 || rows.rank == 1 && rows.stride(0, 0) == len && rows.stride(1, 0) == len);
-        if (dt == DType.FLOAT32 && contiguousRows && len <= 16384) {
-            int threads = len > 8192 ? 512 : Math.min(256, (len + 31) / 32 * 32);
-            int ilp = Math.max(1, Integer.highestOneBit((len + threads - 1) / threads - 1) << 1);
-            if ((len + threads - 1) / threads == 1) ilp = 1;
-            kernels.get("softmax_rows_f32").launch(Math.min(nRows, maxBlocks), 1, 1, threads, 0, ilp, s.log() ? 1 : 0,
-                    nRows, len, ptr(out), ptr(x));
+        if (dt == DType.FLOAT32 && contiguousRows && len <= 16384 && SOFTMAX_IN_REGISTERS && len % 4 == 0
+                && (ptr(x) & 15) == 0 && (ptr(out) & 15) == 0) {
+            // float4 rows in registers, 16 values per thread: up to three 512-thread blocks per SM,
+            // so one block's reductions overlap another's loads.
+            int threads = Math.min(512, Math.max(32, (len / 16 + 31) / 32 * 32));
+            int per = (len + threads - 1) / threads;
+            int ilp = Math.max(4, per <= 1 ? 1 : Integer.highestOneBit(per - 1) << 1);
+            kernels.get("softmax_rows4_f32_" + ilp).launch(Math.min(nRows, maxBlocks), 1, 1, threads, 0,
+                    s.log() ? 1 : 0, nRows, len, ptr(out), ptr(x));
+            return;
+        }
+        if (dt == DType.FLOAT32 && contiguousRows && len <= 16384 && SOFTMAX_IN_REGISTERS) {
+            // Rows in registers, at most 8 values per thread below 8K (16 above): enough threads per
+            // SM to hide the loads, few enough registers for two 1024-thread blocks per SM.
+            int threads = Math.min(1024, Math.max(32, (len / 8 + 31) / 32 * 32));
+            int per = (len + threads - 1) / threads;
+            int ilp = per <= 1 ? 1 : Integer.highestOneBit(per - 1) << 1;
+            kernels.get("softmax_rows_f32_" + ilp).launch(Math.min(nRows, maxBlocks), 1, 1, threads, 0,
+                    s.log() ? 1 : 0, nRows, len, ptr(out), ptr(x));
             return;
         }
         int es = dt.byteSize();
@@ -522,6 +538,15 @@ public final class CudaBackend implements Backend {
                 scratch.release();
             }
         }
+    }
+
+    private void uniform(long seed, Tensor out) {
+        int n = (int) out.numel();
+        if (n == 0) return;
+        if (out.dtype() != DType.FLOAT32 && out.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("rand: expected a float32 or float64 output, got " + out.dtype());
+        }
+        launch("uniform_fill", n, seed, n, ptr(out), code(out.dtype()));
     }
 
     // ------------------------------------------------------------------ optimizers

@@ -834,16 +834,69 @@ __device__ __forceinline__ void softmaxRows(int logMode, unsigned nRows, unsigne
     }
 }
 
-extern "C" __global__ void softmax_rows_f32(int ilp, int logMode, unsigned nRows, unsigned len, float* out, const float* x) {
-    switch (ilp) {
-        case 1: softmaxRows<1>(logMode, nRows, len, out, x); break;
-        case 2: softmaxRows<2>(logMode, nRows, len, out, x); break;
-        case 4: softmaxRows<4>(logMode, nRows, len, out, x); break;
-        case 8: softmaxRows<8>(logMode, nRows, len, out, x); break;
-        case 16: softmaxRows<16>(logMode, nRows, len, out, x); break;
-        default: softmaxRows<32>(logMode, nRows, len, out, x); break;
+// The same with float4 loads and stores, for rows whose length is a multiple of 4 on 16-byte
+// aligned storage; ILP (a multiple of 4) values per thread.
+template <int ILP>
+__device__ __forceinline__ void softmaxRows4(int logMode, unsigned nRows, unsigned len, float* out, const float* x) {
+    __shared__ float red[32];
+    const unsigned len4 = len / 4;
+    for (unsigned r = blockIdx.x; r < nRows; r += gridDim.x) {
+        const float4* xr = (const float4*) (x + (i64) r * len);
+        float4* orow = (float4*) (out + (i64) r * len);
+        float v[ILP];
+        float m = -KINF;
+#pragma unroll
+        for (int j = 0; j < ILP / 4; j++) {
+            unsigned q = threadIdx.x + j * blockDim.x;
+            float4 t = q < len4 ? xr[q] : make_float4(-KINF, -KINF, -KINF, -KINF);
+            v[4 * j] = t.x; v[4 * j + 1] = t.y; v[4 * j + 2] = t.z; v[4 * j + 3] = t.w;
+        }
+#pragma unroll
+        for (int j = 0; j < ILP; j++) m = (v[j] > m || v[j] != v[j]) ? v[j] : m;
+        m = blockReduce<float>(m, true, red);
+        float s = 0.f;
+#pragma unroll
+        for (int j = 0; j < ILP; j++) {
+            unsigned q = threadIdx.x + (j / 4) * blockDim.x;
+            float e = q < len4 ? expf(v[j] - m) : 0.f;
+            if (!logMode) v[j] = e;
+            s += e;
+        }
+        s = blockReduce<float>(s, false, red);
+        float inv = 1.f / s, ls = logf(s);
+#pragma unroll
+        for (int j = 0; j < ILP / 4; j++) {
+            unsigned q = threadIdx.x + j * blockDim.x;
+            if (q < len4) {
+                float4 t;
+                if (logMode) t = make_float4(v[4 * j] - m - ls, v[4 * j + 1] - m - ls, v[4 * j + 2] - m - ls, v[4 * j + 3] - m - ls);
+                else t = make_float4(v[4 * j] * inv, v[4 * j + 1] * inv, v[4 * j + 2] * inv, v[4 * j + 3] * inv);
+                orow[q] = t;
+            }
+        }
     }
 }
+
+#define KONA_SOFTMAX_ROWS4(N, MINBLOCKS) \
+    extern "C" __global__ void __launch_bounds__(512, MINBLOCKS) softmax_rows4_f32_##N(int logMode, unsigned nRows, \
+                                                                                        unsigned len, float* out, const float* x) { \
+        softmaxRows4<N>(logMode, nRows, len, out, x); \
+    }
+KONA_SOFTMAX_ROWS4(4, 2)
+KONA_SOFTMAX_ROWS4(8, 2)
+KONA_SOFTMAX_ROWS4(16, 2)
+KONA_SOFTMAX_ROWS4(32, 1)
+
+#define KONA_SOFTMAX_ROWS(N) \
+    extern "C" __global__ void __launch_bounds__(1024) softmax_rows_f32_##N(int logMode, unsigned nRows, unsigned len, \
+                                                                             float* out, const float* x) { \
+        softmaxRows<N>(logMode, nRows, len, out, x); \
+    }
+KONA_SOFTMAX_ROWS(1)
+KONA_SOFTMAX_ROWS(2)
+KONA_SOFTMAX_ROWS(4)
+KONA_SOFTMAX_ROWS(8)
+KONA_SOFTMAX_ROWS(16)
 
 // ---------------------------------------------------------------- indexing
 // gather/scatter: g spans the index tensor's shape; st[0] = out (gather) or x/out (scatter),
@@ -1094,6 +1147,20 @@ extern "C" __global__ void sort_rows_large(int desc, Geo rows, unsigned nRows, u
             else stL(values, xdt, o[1] + (i64) i * vStride, ldL(x, xdt, off));
             indices[o[2] + (i64) i * iStride] = a[i];
         }
+    }
+}
+
+// ---------------------------------------------------------------- counter-based uniform draws
+// Element i is SplitMix64(seed + (i + 1) * gamma), as RandomCpu.java: the same bits on every device.
+
+extern "C" __global__ void uniform_fill(u64 seed, unsigned n, void* out, int odt) {
+    GRID_STRIDE(i, n) {
+        u64 z = seed + ((u64) i + 1ULL) * 0x9E3779B97F4A7C15ULL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        z ^= z >> 31;
+        if (odt == 0) ((float*) out)[i] = (float) (z >> 40) * 5.9604644775390625e-8f;
+        else ((double*) out)[i] = (double) (z >> 11) * 1.1102230246251565e-16;
     }
 }
 

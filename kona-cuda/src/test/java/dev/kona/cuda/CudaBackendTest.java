@@ -76,6 +76,16 @@ final class CudaBackendTest {
         Tensor x = Tensor.randn(new Generator(5), 4, 20_000).mul(5);
         assertClose(x.softmax(1), x.to(GPU).softmax(1), 1e-4, 1e-9);
         assertClose(x.logSoftmax(1), x.to(GPU).logSoftmax(1), 1e-5, 1e-4);
+        // every row kernel: float4 rows (lengths divisible by 4), scalar rows, shared-memory and strided
+        for (int len : new int[] {12, 1000, 4099, 8192, 16384, 16386}) {
+            Tensor r = Tensor.randn(new Generator(len), 3, len).mul(4);
+            assertClose(r.softmax(1), r.to(GPU).softmax(1), 1e-5, 1e-9);
+            assertClose(r.logSoftmax(1), r.to(GPU).logSoftmax(1), 1e-5, 1e-5);
+            // rows one element off 16-byte alignment, as a view on the device
+            Tensor shifted = r.reshape(-1).narrow(0, 1, 3 * (len - 1)).reshape(3, len - 1);
+            Tensor shiftedGpu = r.to(GPU).reshape(-1).narrow(0, 1, 3 * (len - 1)).reshape(3, len - 1);
+            assertClose(shifted.softmax(1), shiftedGpu.softmax(1), 1e-5, 1e-9);
+        }
         Tensor t = Tensor.randn(new Generator(6), 300, 7);
         assertClose(t.softmax(0), t.to(GPU).softmax(0), 1e-5, 1e-7);
     }

@@ -76,6 +76,7 @@ public final class CpuBackend implements Backend {
             case Op.TopK t -> IndexCpu.sortRows(out[0], out[1], in[0], t.axis(), t.largest(), t.k());
             case Op.AdamStep a -> OptimizerCpu.adam(a, out, in[0]);
             case Op.SgdStep sg -> OptimizerCpu.sgd(sg, out, in[0]);
+            case Op.RandomUniform r -> RandomCpu.uniform(r.seed(), out[0]);
         }
     }
 
