@@ -44,12 +44,24 @@ public final class Tensor {
     private Tensor grad;
     private Node gradFn;
     private List<UnaryOperator<Tensor>> hooks;
+    /** Set when a module replaced this parameter (Module.to), so optimizers holding it can say so. */
+    private volatile String replacedBy;
 
     static {
         TensorAccess.install(new TensorAccess() {
             @Override
             public void setGradFn(Tensor t, Node node) {
                 t.gradFn = node;
+            }
+
+            @Override
+            public void markReplaced(Tensor old, String how) {
+                old.replacedBy = how;
+            }
+
+            @Override
+            public String replacedBy(Tensor t) {
+                return t.replacedBy;
             }
 
             @Override

@@ -326,4 +326,17 @@ class DeviceRulesTest {
         assertEquals(3, n);
         assertNotNull(x);
     }
+
+    @Test
+    void anOptimizerMadeBeforeModuleToSaysItWouldTrainStaleCopies() {
+        Module model = new Linear(3, 2);
+        var early = new Adam(model.parameters(), 1e-3);
+        model.to(TestDevice.DEVICE);
+        var e = assertThrows(IllegalStateException.class, early::step);
+        assertTrue(e.getMessage().contains("Adam.step: parameter 0 was replaced by Linear.to(testdev:0)")
+                && e.getMessage().contains("create the optimizer after"), e.getMessage());
+        var late = new Adam(model.parameters(), 1e-3);
+        model.call(Tensor.ones(4, 3).to(TestDevice.DEVICE)).sum().backward();
+        late.step();
+    }
 }

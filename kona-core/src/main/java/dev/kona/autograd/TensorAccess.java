@@ -15,6 +15,12 @@ public interface TensorAccess {
     /** Runs a leaf's hooks on a gradient that is returned rather than accumulated. */
     Tensor leafHooks(Tensor leaf, Tensor grad);
 
+    /** Records that a module replaced this parameter (moved or converted it); {@code how} says by what. */
+    void markReplaced(Tensor old, String how);
+
+    /** What replaced this tensor as a module's parameter, or null. */
+    String replacedBy(Tensor t);
+
     static void install(TensorAccess access) {
         Holder.access = access;
     }

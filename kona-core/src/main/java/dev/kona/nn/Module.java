@@ -7,6 +7,7 @@ import dev.kona.MemoryScope;
 import dev.kona.Tensor;
 import dev.kona.autograd.Autograd;
 import dev.kona.autograd.GradMode;
+import dev.kona.autograd.TensorAccess;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -307,7 +308,7 @@ public abstract class Module {
         if (!dtype.isFloatingPoint()) {
             throw new IllegalArgumentException(typeName() + ".to: expected a floating-point dtype, got " + dtype);
         }
-        return convert(t -> t.dtype().isFloatingPoint() ? t.to(dtype) : t);
+        return convert("to(" + dtype + ")", t -> t.dtype().isFloatingPoint() ? t.to(dtype) : t);
     }
 
     /**
@@ -326,7 +327,7 @@ public abstract class Module {
     public Module to(Device device) {
         if (device == null) throw new IllegalArgumentException(typeName() + ".to: device is null");
         for (Module m : namedModules().values()) m.device = device;
-        return convert(t -> t.to(device));
+        return convert("to(" + device + ")", t -> t.to(device));
     }
 
     /**
@@ -337,21 +338,22 @@ public abstract class Module {
         return device;
     }
 
-    private Module convert(UnaryOperator<Tensor> fn) {
+    private Module convert(String how, UnaryOperator<Tensor> fn) {
         Map<Tensor, Tensor> done = new IdentityHashMap<>();
         // Converted parameters live as long as the module, whatever scope is open.
         try (var g = GradMode.noGrad(); var outside = MemoryScope.outside()) {
             for (Module m : namedModules().values()) {
-                for (var e : m.parameters.entrySet()) e.setValue(done.computeIfAbsent(e.getValue(), t -> converted(t, fn)));
+                for (var e : m.parameters.entrySet()) e.setValue(done.computeIfAbsent(e.getValue(), t -> converted(t, fn, typeName() + "." + how)));
                 for (var e : m.buffers.entrySet()) e.setValue(done.computeIfAbsent(e.getValue(), fn::apply));
             }
         }
         return this;
     }
 
-    private static Tensor converted(Tensor p, UnaryOperator<Tensor> fn) {
+    private static Tensor converted(Tensor p, UnaryOperator<Tensor> fn, String how) {
         Tensor q = fn.apply(p);
         if (q == p) return p;
+        TensorAccess.get().markReplaced(p, how);
         q = q.detach().requiresGrad(p.requiresGrad());
         if (p.grad() != null) q.setGrad(fn.apply(p.grad()));
         return q;

@@ -5,6 +5,7 @@ import dev.kona.MemoryScope;
 import dev.kona.Shape;
 import dev.kona.Tensor;
 import dev.kona.autograd.GradMode;
+import dev.kona.autograd.TensorAccess;
 import dev.kona.backend.Layout;
 import dev.kona.backend.Storage;
 import dev.kona.ops.Dispatch;
@@ -174,6 +175,16 @@ public abstract class Optimizer {
      * {@link MemoryScope} of their own, so their buffers are reused from one step to the next.
      */
     public final void step() {
+        for (ParamGroup g : groups) {
+            for (int i = 0; i < g.params().size(); i++) {
+                String how = TensorAccess.get().replacedBy(g.params().get(i));
+                if (how != null) {
+                    throw new IllegalStateException(name + ".step: parameter " + i + " was replaced by " + how
+                            + " after this optimizer was created, so it would train a stale copy; create the optimizer"
+                            + " after moving or converting the module");
+                }
+            }
+        }
         try (var mode = GradMode.noGrad(); var scope = MemoryScope.open()) {
             for (ParamGroup g : groups) update(g);
         }
