@@ -30,7 +30,8 @@ public final class Main implements Runnable {
             "storage", "Vector API kernels over heap arrays vs MemorySegments (the storage choice)",
             "train", "seed-002 MLP training step (batch 32, 128) and a 1,000-op autograd chain vs PyTorch CPU",
             "mnist", "seed 002 trained for 2 epochs (batch 32, 128) in Kona, PyTorch CPU and Keras/TensorFlow CPU",
-            "gpu", "SGEMM (fp32, TF32), copy/add/exp bandwidth, softmax, MLP epochs on a device vs PyTorch on the same GPU"));
+            "gpu", "SGEMM (fp32, TF32), copy/add/exp bandwidth, softmax, MLP epochs on a device vs PyTorch on the same GPU",
+            "gpu-steps", "where a training step's time goes on a device (per phase, with and without dropout); softmax by row length"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -117,6 +118,7 @@ public final class Main implements Runnable {
                 case "train" -> dev.kona.bench.TrainBench.run(budgetMs);
                 case "mnist" -> dev.kona.bench.MnistBench.run(2);
                 case "gpu" -> dev.kona.bench.GpuBench.run(dev.kona.Device.of(device), quick, budgetMs, filter);
+                case "gpu-steps" -> dev.kona.bench.GpuSteps.run(dev.kona.Device.of(device));
                 default -> {
                     System.err.println("kona bench: unknown benchmark '" + name + "'; available: "
                             + String.join(", ", BENCHES.keySet()));
