@@ -306,6 +306,61 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * The sliding-window geometry of {@link Im2Col} and {@link Col2Im} over {@code [N, C, H, W]}:
+     * kernel {@code kh x kw}, strides, padding before the first row/column ({@code ph}, {@code pw}),
+     * dilations, and the number of window positions {@code oh x ow}. Window {@code (i, j)} reads
+     * rows {@code i*sh - ph + a*dh} and columns {@code j*sw - pw + b*dw}; positions outside the
+     * input are padding. Giving {@code oh, ow} explicitly covers asymmetric padding ("same" with an
+     * even kernel) and pooling's ceil mode: padding after the last row is whatever they imply.
+     */
+    record Window(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
+        /** Window positions along an axis of {@code size}: PyTorch's {@code (size + 2p - d(k-1) - 1) / s + 1}. */
+        public static int outputSize(int size, int k, int s, int p, int d, boolean ceil) {
+            long span = (long) size + 2L * p - (long) d * (k - 1) - 1;
+            if (span < 0) return 0;
+            long out = (ceil ? Math.ceilDiv(span, s) : span / s) + 1;
+            // ceil mode: the last window must start inside the input or the left padding
+            if (ceil && (out - 1) * s >= (long) size + p) out--;
+            return (int) out;
+        }
+
+        /** {@code kh * kw}. */
+        public int area() {
+            return kh * kw;
+        }
+
+        /** {@code oh * ow}: the number of window positions, L. */
+        public int positions() {
+            return oh * ow;
+        }
+    }
+
+    /**
+     * PyTorch's unfold: the sliding windows of an image as columns. In: x {@code [N, C, H, W]}
+     * (contiguous). Out: {@code [N, C*kh*kw, oh*ow]}, where row {@code c*kh*kw + a*kw + b} holds
+     * element {@code (a, b)} of channel {@code c}'s window at each position; positions outside the
+     * input read {@code padValue} (0 for convolutions, -inf for max pooling).
+     */
+    record Im2Col(Window window, double padValue) implements Op {
+        @Override
+        public String name() {
+            return "im2col";
+        }
+    }
+
+    /**
+     * PyTorch's fold, the adjoint of {@link Im2Col}: each column entry is added into the image
+     * element its window reads, overlapping windows summing. In: cols {@code [N, C*kh*kw, oh*ow]}
+     * (contiguous). Out: {@code [N, C, height, width]}.
+     */
+    record Col2Im(Window window, int height, int width) implements Op {
+        @Override
+        public String name() {
+            return "col2im";
+        }
+    }
+
     /** Conversion target helper shared by the front end: the dtype an op computes in. */
     static DType computeType(DType d) {
         return d.isHalf() ? DType.FLOAT32 : d;

@@ -1224,3 +1224,77 @@ extern "C" __global__ void sgd_f64(unsigned n, double* p, double* buf, const dou
         p[i] -= lr * gi;
     }
 }
+
+// ---------------------------------------------------------------- im2col / col2im
+
+// The sliding-window geometry of Op.Im2Col / Op.Col2Im (Window in Op.java) with the image's
+// channels and size, and the element strides of the strided operand: the image for im2col
+// (plane n, channel c, row, column), the columns for col2im (sample n, unused, kernel row, position).
+struct Win {
+    int kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
+    int c, h, w;
+    int sn, sc, rs, cs;
+};
+
+// One thread per column entry: out [N, C*kh*kw, oh*ow] contiguous.
+template <typename T>
+__device__ __forceinline__ void im2colBody(Win g, unsigned n, T pad, T* out, const T* x) {
+    unsigned L = (unsigned) (g.oh * g.ow), kk = (unsigned) (g.kh * g.kw);
+    GRID_STRIDE(i, n) {
+        unsigned l = i % L, t = i / L;
+        unsigned k = t % kk, nc = t / kk;
+        int a = (int) (k / g.kw), b = (int) (k % g.kw);
+        int ih = (int) (l / g.ow) * g.sh - g.ph + a * g.dh;
+        int iw = (int) (l % g.ow) * g.sw - g.pw + b * g.dw;
+        T v = pad;
+        if (ih >= 0 && ih < g.h && iw >= 0 && iw < g.w) {
+            i64 at = (i64) (nc / g.c) * g.sn + (i64) (nc % g.c) * g.sc + (i64) ih * g.rs + (i64) iw * g.cs;
+            v = x[at];
+        }
+        out[i] = v;
+    }
+}
+
+extern "C" __global__ void im2col_f32(Win g, unsigned n, float pad, float* out, const float* x) {
+    im2colBody<float>(g, n, pad, out, x);
+}
+
+extern "C" __global__ void im2col_f64(Win g, unsigned n, double pad, double* out, const double* x) {
+    im2colBody<double>(g, n, pad, out, x);
+}
+
+// One thread per image element, out [N, C, H, W] contiguous: the sum of the column entries of every
+// window that reads it, in kernel order (a, b) as on the CPU. Deterministic: no atomics.
+template <typename T>
+__device__ __forceinline__ void col2imBody(Win g, unsigned n, T* out, const T* cols) {
+    unsigned hw = (unsigned) (g.h * g.w);
+    int kk = g.kh * g.kw;
+    GRID_STRIDE(i, n) {
+        unsigned p = i % hw, nc = i / hw;
+        int ih = (int) (p / g.w), iw = (int) (p % g.w);
+        i64 base = (i64) (nc / g.c) * g.sn + (i64) (nc % g.c) * kk * g.rs;
+        T acc = 0;
+        for (int a = 0; a < g.kh; a++) {
+            int ty = ih + g.ph - a * g.dh;
+            if (ty < 0 || ty % g.sh != 0) continue;
+            int y = ty / g.sh;
+            if (y >= g.oh) continue;
+            for (int b = 0; b < g.kw; b++) {
+                int tx = iw + g.pw - b * g.dw;
+                if (tx < 0 || tx % g.sw != 0) continue;
+                int x = tx / g.sw;
+                if (x >= g.ow) continue;
+                acc += cols[base + (i64) (a * g.kw + b) * g.rs + (i64) (y * g.ow + x) * g.cs];
+            }
+        }
+        out[i] = acc;
+    }
+}
+
+extern "C" __global__ void col2im_f32(Win g, unsigned n, float* out, const float* cols) {
+    col2imBody<float>(g, n, out, cols);
+}
+
+extern "C" __global__ void col2im_f64(Win g, unsigned n, double* out, const double* cols) {
+    col2imBody<double>(g, n, out, cols);
+}
