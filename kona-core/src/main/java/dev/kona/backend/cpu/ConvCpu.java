@@ -78,7 +78,8 @@ final class ConvCpu {
         Object ca = ((CpuStorage) cols.storage()).array(), oa = ((CpuStorage) out.storage()).array();
         if (cols.dtype() == DType.FLOAT32) {
             Parallel.forRange(planes, grain, (a, e) -> {
-                for (int nc = a; nc < e; nc++) col2imF32(p, (float[]) ca, p.base(nc, co), (float[]) oa, oo + nc * plane);
+                float[] saved = new float[w.positions()];
+                for (int nc = a; nc < e; nc++) col2imF32(p, (float[]) ca, p.base(nc, co), (float[]) oa, oo + nc * plane, saved);
             });
         } else if (cols.dtype() == DType.FLOAT64) {
             Parallel.forRange(planes, grain, (a, e) -> {
@@ -162,15 +163,38 @@ final class ConvCpu {
     // ---------------------------------------------------------------- col2im
 
     /** One plane: zeroed, then every window's column entries added where they were read from. */
-    private static void col2imF32(Planes p, float[] cols, int cb, float[] o, int ob) {
+    private static void col2imF32(Planes p, float[] cols, int cb, float[] o, int ob, float[] saved) {
         Window w = p.w();
-        int wd = p.wd();
+        int wd = p.wd(), ow = w.ow();
         Arrays.fill(o, ob, ob + p.h() * wd, 0f);
+        // As in im2colF32: with stride 1 and ow == W a kernel tap's valid rows are one linear run.
+        // It is added at once; the image elements that wrapped-around entries reached (one per
+        // row edge) are saved before and restored after, which is exact, since each image element
+        // gets at most one entry per tap.
+        boolean linear = w.sh() == 1 && w.sw() == 1 && p.cs() == 1 && ow == wd;
         for (int a = 0; a < w.kh(); a++) {
+            int iLo = Math.clamp(Math.ceilDiv(w.ph() - a * w.dh(), w.sh()), 0, w.oh());
+            int iHi = Math.clamp(Math.ceilDiv(p.h() + w.ph() - a * w.dh(), w.sh()), iLo, w.oh());
             for (int b = 0; b < w.kw(); b++) {
                 int r0 = cb + (a * w.kw() + b) * p.rs();
                 int jLo = p.jLo(b), jHi = p.jHi(b);
-                if (jLo >= jHi) continue;
+                if (jLo >= jHi || iLo == iHi) continue;
+                if (linear) {
+                    int from = iLo * ow + jLo, to = (iHi - 1) * ow + jHi;
+                    int shift = ob + (a * w.dh() - w.ph()) * wd + b * w.dw() - w.pw();
+                    int ns = 0;
+                    for (int i = iLo; i < iHi; i++) {
+                        for (int j = i == iLo ? jLo : 0; j < jLo; j++) saved[ns++] = o[shift + i * ow + j];
+                        for (int j = jHi; j < (i == iHi - 1 ? jHi : ow); j++) saved[ns++] = o[shift + i * ow + j];
+                    }
+                    addRow(o, shift + from, cols, r0 + from, to - from);
+                    ns = 0;
+                    for (int i = iLo; i < iHi; i++) {
+                        for (int j = i == iLo ? jLo : 0; j < jLo; j++) o[shift + i * ow + j] = saved[ns++];
+                        for (int j = jHi; j < (i == iHi - 1 ? jHi : ow); j++) o[shift + i * ow + j] = saved[ns++];
+                    }
+                    continue;
+                }
                 for (int i = 0; i < w.oh(); i++) {
                     int ih = i * w.sh() - w.ph() + a * w.dh();
                     if (ih < 0 || ih >= p.h()) continue;
