@@ -17,21 +17,23 @@ from torch import nn
 torch.manual_seed(0)
 
 
-def enc(v):
+def enc(v, single):
     v = float(v)
     if math.isnan(v):
         return "nan"
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
-    return v
+    # 9 significant digits give a float32 back exactly, in half the characters of a double's repr
+    return float(f"{v:.9g}") if single else v
 
 
 def tensor(t):
     t = t.detach()
+    single = t.dtype == torch.float32
     return {
         "dtype": str(t.dtype).replace("torch.", ""),
         "shape": list(t.shape),
-        "data": [enc(v) for v in t.reshape(-1).tolist()],
+        "data": [enc(v, single) for v in t.reshape(-1).tolist()],
     }
 
 
@@ -104,6 +106,8 @@ case("Conv2d depthwise", nn.Conv2d(3, 6, 3, groups=3, padding=1), (2, 3, 6, 6))
 case("Conv2d rectangular, stride (2, 1), no bias", nn.Conv2d(2, 3, (2, 3), stride=(2, 1), padding=(1, 0), bias=False),
      (1, 2, 7, 6))
 case("Conv2d unbatched", nn.Conv2d(2, 3, 3), (2, 5, 5))
+case("Conv2d 16 -> 16 3x3 padding 1 (Winograd)", nn.Conv2d(16, 16, 3, padding=1), (2, 16, 5, 6))
+case("Conv2d 16 -> 16 3x3 valid, odd output (Winograd)", nn.Conv2d(16, 16, 3), (1, 16, 7, 6))
 case("Conv2d float64", nn.Conv2d(2, 3, 3, stride=2, padding=1), (2, 2, 6, 6), dtype=torch.float64)
 case("ConvTranspose2d stride 2 outputPadding 1", nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1),
      (2, 4, 4, 4))

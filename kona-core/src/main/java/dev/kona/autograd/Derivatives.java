@@ -52,6 +52,10 @@ public final class Derivatives {
             // Adjoints of each other: the padding constant of im2col gets no gradient.
             case Op.Im2Col c -> new Tensor[] {Convolution.col2im(g, c.window(), in[0].size(2), in[0].size(3))};
             case Op.Col2Im c -> new Tensor[] {Convolution.im2col(g, c.window(), 0)};
+            // Linear maps: the derivative is the adjoint, and the adjoint's is the map.
+            case Op.WinogradInput w -> new Tensor[] {Convolution.winogradInput(g, w.h(), w.w(), w.ph(), w.pw(), w.oh(), w.ow(),
+                    !w.adjoint())};
+            case Op.WinogradOutput w -> new Tensor[] {Convolution.winogradOutput(g, w.oh(), w.ow(), !w.adjoint())};
         };
     }
 

@@ -85,15 +85,49 @@ final class ConvOps {
                                    int groups) {
         int n = x.size(0), c = x.size(1), outC = weight.size(0);
         int oh = positions(who, x, 0, k, s, p.top() + p.bottom(), d), ow = positions(who, x, 1, k, s, p.left() + p.right(), d);
+        Tensor y;
+        if (winograd(k, s, d, groups, c, outC)) {
+            y = winogradConv(x, weight, p, oh, ow);
+            return bias == null ? y : y.add(bias.reshape(outC, 1, 1));
+        }
         Window w = new Window(k[0], k[1], s[0], s[1], p.top(), p.left(), d[0], d[1], oh, ow);
         Tensor cols = Convolution.im2col(x, w, 0);                      // [N, C*kh*kw, L]
         int patch = c / groups * w.area(), l = w.positions();
-        Tensor y = groups == 1
+        y = groups == 1
                 ? weight.reshape(outC, patch).matmul(cols)              // [N, outC, L]
                 : weight.reshape(groups, outC / groups, patch).matmul(cols.reshape(n, groups, patch, l));
         y = y.reshape(n, outC, oh, ow);
         return bias == null ? y : y.add(bias.reshape(outC, 1, 1));
     }
+
+    /** Channels from which Winograd's smaller products outweigh its transforms (see docs/ARCHITECTURE.md). */
+    static final int WINOGRAD_MIN_CHANNELS = 16;
+
+    /** Whether a convolution takes the Winograd F(2x2, 3x3) path: 3x3, stride 1, no dilation, one group, enough channels. */
+    static boolean winograd(int[] k, int[] s, int[] d, int groups, int inC, int outC) {
+        return k[0] == 3 && k[1] == 3 && s[0] == 1 && s[1] == 1 && d[0] == 1 && d[1] == 1 && groups == 1
+                && inC >= WINOGRAD_MIN_CHANNELS && outC >= WINOGRAD_MIN_CHANNELS;
+    }
+
+    /**
+     * A 3x3, stride-1 convolution by Winograd F(2x2, 3x3): 16 products of {@code [K, C]} by
+     * {@code [C, tiles]} (one batched matmul) instead of one of {@code [K, 9C]} by {@code [9C, L]},
+     * 2.25 times fewer multiplications. The input and output transforms are primitives whose
+     * derivatives are their adjoints, so autograd builds the backward pass from the same pieces:
+     * {@code dV = Uᵀ·dM} and {@code dU = dM·Vᵀ}, the weight gradient as one product per tile entry
+     * summed over every tile of the batch.
+     */
+    static Tensor winogradConv(Tensor x, Tensor weight, Pads p, int oh, int ow) {
+        int outC = weight.size(0), c = weight.size(1);
+        Tensor g = Tensor.of(WINOGRAD_G, 4, 3).to(weight.device(), weight.dtype());
+        Tensor u = g.matmul(weight).matmul(g.t())                                              // [K, C, 4, 4]
+                .reshape(outC, c, 16).permute(2, 0, 1).contiguous();                           // [16, K, C]
+        Tensor v = Convolution.winogradInput(x, x.size(2), x.size(3), p.top(), p.left(), oh, ow, false);   // [16, C, T]
+        return Convolution.winogradOutput(u.matmul(v), oh, ow, false);                                     // [N, K, oh, ow]
+    }
+
+    /** G of F(2x2, 3x3): the weight transform {@code G g Gᵀ}. */
+    private static final double[] WINOGRAD_G = {1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1};
 
     /** Window positions along spatial axis {@code axis} of batched {@code x}; fails when the kernel does not fit. */
     private static int positions(String who, Tensor x, int axis, int[] k, int[] s, int padTotal, int[] d) {

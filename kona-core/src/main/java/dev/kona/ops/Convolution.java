@@ -51,6 +51,69 @@ public final class Convolution {
         return Elementwise.cast(r, cols.dtype());
     }
 
+    /**
+     * The Winograd F(2x2, 3x3) input transform ({@link Op.WinogradInput}) of {@code x [N, C, h, w]}
+     * for a 3x3, stride-1 convolution with padding {@code ph, pw} before the first row and column
+     * and an {@code oh x ow} output: {@code [16, C, N*ceil(oh/2)*ceil(ow/2)]}. With {@code adjoint},
+     * the reverse map from that shape back to {@code [N, C, h, w]}.
+     */
+    public static Tensor winogradInput(Tensor x, int h, int w, int ph, int pw, int oh, int ow, boolean adjoint) {
+        var op = new Op.WinogradInput(h, w, ph, pw, oh, ow, adjoint);
+        if (h < 0 || w < 0 || ph < 0 || pw < 0 || oh < 0 || ow < 0) {
+            throw new IllegalArgumentException(op.name() + ": expected non-negative sizes, got " + op);
+        }
+        checkFloat(op.name(), x);
+        int tiles = op.tilesH() * op.tilesW();
+        int[] shape;
+        if (!adjoint) {
+            if (x.dim() != 4 || x.size(2) != h || x.size(3) != w) {
+                throw new IllegalArgumentException(op.name() + ": expected an input [N, C, " + h + ", " + w + "], got shape "
+                        + Shape.format(x.shape()));
+            }
+            shape = new int[] {16, x.size(1), Math.multiplyExact(x.size(0), tiles)};
+        } else {
+            if (x.dim() != 3 || x.size(0) != 16 || tiles == 0 || x.size(2) % tiles != 0) {
+                throw new IllegalArgumentException(op.name() + ": expected an input [16, C, N*" + tiles + "], got shape "
+                        + Shape.format(x.shape()));
+            }
+            shape = new int[] {x.size(2) / tiles, x.size(1), h, w};
+        }
+        return run(op, shape, x);
+    }
+
+    /**
+     * The Winograd F(2x2, 3x3) output transform ({@link Op.WinogradOutput}): tile products
+     * {@code [16, K, N*ceil(oh/2)*ceil(ow/2)]} to the output {@code [N, K, oh, ow]}; with
+     * {@code adjoint}, the reverse map.
+     */
+    public static Tensor winogradOutput(Tensor m, int oh, int ow, boolean adjoint) {
+        var op = new Op.WinogradOutput(oh, ow, adjoint);
+        if (oh < 1 || ow < 1) throw new IllegalArgumentException(op.name() + ": expected an output of at least 1x1, got " + op);
+        checkFloat(op.name(), m);
+        int tiles = op.tilesH() * op.tilesW();
+        int[] shape;
+        if (!adjoint) {
+            if (m.dim() != 3 || m.size(0) != 16 || m.size(2) % tiles != 0) {
+                throw new IllegalArgumentException(op.name() + ": expected an input [16, K, N*" + tiles + "], got shape "
+                        + Shape.format(m.shape()));
+            }
+            shape = new int[] {m.size(2) / tiles, m.size(1), oh, ow};
+        } else {
+            if (m.dim() != 4 || m.size(2) != oh || m.size(3) != ow) {
+                throw new IllegalArgumentException(op.name() + ": expected an input [N, K, " + oh + ", " + ow + "], got shape "
+                        + Shape.format(m.shape()));
+            }
+            shape = new int[] {16, m.size(1), Math.multiplyExact(m.size(0), tiles)};
+        }
+        return run(op, shape, m);
+    }
+
+    /** Runs a one-input op in the input's compute type (float32 for 16-bit types) and converts back. */
+    private static Tensor run(Op op, int[] shape, Tensor x) {
+        DType compute = Op.computeType(x.dtype());
+        return Elementwise.cast(Dispatch.run(op, shape, compute, Elementwise.cast(x, compute)), x.dtype());
+    }
+
     private static void checkFloat(String op, Tensor t) {
         if (!t.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": expected a floating-point tensor, got " + t.dtype());

@@ -361,6 +361,55 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * Winograd F(2x2, 3x3) input transform of a 3x3, stride-1 convolution whose output is
+     * {@code oh x ow}: the input is cut into 4x4 tiles starting at {@code (2i - ph, 2j - pw)}
+     * (overlapping by 2, zeros outside the image), one per 2x2 output tile, and each tile {@code d}
+     * becomes {@code Bᵀ d B}. Tiles are numbered {@code t = (n*th + i)*tw + j} with
+     * {@code th = ceil(oh/2)}, {@code tw = ceil(ow/2)}.
+     *
+     * <p>In: x {@code [N, C, h, w]}. Out: {@code [16, C, N*th*tw]}, element {@code (4a + b, c, t)}
+     * being entry {@code (a, b)} of tile t of channel c. With {@code adjoint} the reverse map (the
+     * derivative): in {@code [16, C, N*th*tw]}, out {@code [N, C, h, w]}, each tile's {@code B v Bᵀ}
+     * added where it was read from, overlaps summing in tile order.
+     */
+    record WinogradInput(int h, int w, int ph, int pw, int oh, int ow, boolean adjoint) implements Op {
+        @Override
+        public String name() {
+            return adjoint ? "winogradInputAdjoint" : "winogradInput";
+        }
+
+        public int tilesH() {
+            return (oh + 1) / 2;
+        }
+
+        public int tilesW() {
+            return (ow + 1) / 2;
+        }
+    }
+
+    /**
+     * Winograd F(2x2, 3x3) output transform: each tile's 16 products {@code m} (after the
+     * per-entry channel sums, a batched matmul) become the 2x2 output {@code Aᵀ m A}; entries of a
+     * last tile beyond {@code oh x ow} are dropped. In: {@code [16, K, N*th*tw]} (tiles numbered as
+     * in {@link WinogradInput}). Out: {@code [N, K, oh, ow]}. With {@code adjoint} the reverse map:
+     * in {@code [N, K, oh, ow]}, out {@code [16, K, N*th*tw]}, each tile {@code A y Aᵀ}.
+     */
+    record WinogradOutput(int oh, int ow, boolean adjoint) implements Op {
+        @Override
+        public String name() {
+            return adjoint ? "winogradOutputAdjoint" : "winogradOutput";
+        }
+
+        public int tilesH() {
+            return (oh + 1) / 2;
+        }
+
+        public int tilesW() {
+            return (ow + 1) / 2;
+        }
+    }
+
     /** Conversion target helper shared by the front end: the dtype an op computes in. */
     static DType computeType(DType d) {
         return d.isHalf() ? DType.FLOAT32 : d;

@@ -191,4 +191,119 @@ final class ConvRef {
         for (int i = 0, j = 0; i < x.rank(); i++) if (i != axis) s[j++] = x.shape[i];
         return new Nd(s, x.data, x.dtype);
     }
+
+    private static final double[][] BT = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+    private static final double[][] AT = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+
+    /** {@code V[4a + b, c, t] = sum_pq Bᵀ[a][p] d[p][q] Bᵀ[b][q]} for each 4x4 input tile d (zeros outside). */
+    static Nd winogradInput(Nd x, int ph, int pw, int oh, int ow) {
+        int n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3], th = (oh + 1) / 2, tw = (ow + 1) / 2;
+        int t = n * th * tw;
+        double[] out = new double[16 * c * t];
+        for (int ni = 0; ni < n; ni++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int i = 0; i < th; i++) {
+                    for (int j = 0; j < tw; j++) {
+                        int tile = (ni * th + i) * tw + j;
+                        for (int a = 0; a < 4; a++) {
+                            for (int b = 0; b < 4; b++) {
+                                double acc = 0;
+                                for (int p = 0; p < 4; p++) {
+                                    for (int q = 0; q < 4; q++) {
+                                        int y = 2 * i - ph + p, z = 2 * j - pw + q;
+                                        if (y < 0 || y >= h || z < 0 || z >= w) continue;
+                                        acc += BT[a][p] * x.get(ni, ci, y, z) * BT[b][q];
+                                    }
+                                }
+                                out[((4 * a + b) * c + ci) * t + tile] = acc;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Nd(new int[] {16, c, t}, out, x.dtype);
+    }
+
+    /** The adjoint: {@code x[n, c, y, z] = sum over tiles reading (y, z) of sum_ab Bᵀ[a][p] v[4a + b] Bᵀ[b][q]}. */
+    static Nd winogradInputAdjoint(Nd v, int h, int w, int ph, int pw, int oh, int ow) {
+        int c = v.shape[1], th = (oh + 1) / 2, tw = (ow + 1) / 2, n = v.shape[2] / (th * tw), t = v.shape[2];
+        double[] out = new double[n * c * h * w];
+        for (int ni = 0; ni < n; ni++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int i = 0; i < th; i++) {
+                    for (int j = 0; j < tw; j++) {
+                        int tile = (ni * th + i) * tw + j;
+                        for (int p = 0; p < 4; p++) {
+                            for (int q = 0; q < 4; q++) {
+                                int y = 2 * i - ph + p, z = 2 * j - pw + q;
+                                if (y < 0 || y >= h || z < 0 || z >= w) continue;
+                                double acc = 0;
+                                for (int a = 0; a < 4; a++) {
+                                    for (int b = 0; b < 4; b++) acc += BT[a][p] * v.data[((4 * a + b) * c + ci) * t + tile] * BT[b][q];
+                                }
+                                out[((ni * c + ci) * h + y) * w + z] += acc;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Nd(new int[] {n, c, h, w}, out, v.dtype);
+    }
+
+    /** {@code y[n, k, 2i + r, 2j + s] = sum_ab Aᵀ[r][a] m[4a + b] Aᵀ[s][b]}, entries past oh x ow dropped. */
+    static Nd winogradOutput(Nd m, int oh, int ow) {
+        int k = m.shape[1], th = (oh + 1) / 2, tw = (ow + 1) / 2, t = m.shape[2], n = t / (th * tw);
+        double[] out = new double[n * k * oh * ow];
+        for (int ni = 0; ni < n; ni++) {
+            for (int ki = 0; ki < k; ki++) {
+                for (int i = 0; i < th; i++) {
+                    for (int j = 0; j < tw; j++) {
+                        int tile = (ni * th + i) * tw + j;
+                        for (int r = 0; r < 2; r++) {
+                            for (int q = 0; q < 2; q++) {
+                                int y = 2 * i + r, z = 2 * j + q;
+                                if (y >= oh || z >= ow) continue;
+                                double acc = 0;
+                                for (int a = 0; a < 4; a++) {
+                                    for (int b = 0; b < 4; b++) acc += AT[r][a] * m.data[((4 * a + b) * k + ki) * t + tile] * AT[q][b];
+                                }
+                                out[((ni * k + ki) * oh + y) * ow + z] = acc;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Nd(new int[] {n, k, oh, ow}, out, m.dtype);
+    }
+
+    /** The adjoint: {@code m[4a + b, k, t] = sum_rs Aᵀ[r][a] y[2i + r, 2j + s] Aᵀ[s][b]} (zeros past oh x ow). */
+    static Nd winogradOutputAdjoint(Nd y, int oh, int ow) {
+        int n = y.shape[0], k = y.shape[1], th = (oh + 1) / 2, tw = (ow + 1) / 2, t = n * th * tw;
+        double[] out = new double[16 * k * t];
+        for (int ni = 0; ni < n; ni++) {
+            for (int ki = 0; ki < k; ki++) {
+                for (int i = 0; i < th; i++) {
+                    for (int j = 0; j < tw; j++) {
+                        int tile = (ni * th + i) * tw + j;
+                        for (int a = 0; a < 4; a++) {
+                            for (int b = 0; b < 4; b++) {
+                                double acc = 0;
+                                for (int r = 0; r < 2; r++) {
+                                    for (int q = 0; q < 2; q++) {
+                                        if (2 * i + r >= oh || 2 * j + q >= ow) continue;
+                                        acc += AT[r][a] * y.get(ni, ki, 2 * i + r, 2 * j + q) * AT[q][b];
+                                    }
+                                }
+                                out[((4 * a + b) * k + ki) * t + tile] = acc;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Nd(new int[] {16, k, t}, out, y.dtype);
+    }
 }

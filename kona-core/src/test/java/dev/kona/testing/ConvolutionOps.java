@@ -93,6 +93,13 @@ final class ConvolutionOps {
         s.add(s("1x1", List.of(r(g, 2, 4, 3, 3), r(g, 5, 4, 1, 1), r(g, 5)), sh(1), sh(0), sh(1), 1));
         s.add(s("unbatched", List.of(r(g, 2, 5, 5), r(g, 3, 2, 3, 3), r(g, 3)), sh(1), sh(1), sh(1), 1));
         s.add(s("larger, 16 -> 8 channels", List.of(r(g, 2, 16, 10, 10), r(g, 8, 16, 3, 3), r(g, 8)), sh(1), sh(1), sh(1), 1));
+        s.add(s("Winograd: 16 -> 16, 3x3 pad 1", List.of(r(g, 2, 16, 6, 7), r(g, 16, 16, 3, 3), r(g, 16)), sh(1), sh(1), sh(1),
+                1));
+        s.add(s("Winograd: valid, odd output", List.of(r(g, 1, 16, 7, 6), r(g, 17, 16, 3, 3)), sh(1), sh(0), sh(1), 1));
+        s.add(s("Winograd: pad 2", List.of(r(g, 1, 16, 5, 5), r(g, 16, 16, 3, 3)), sh(1), sh(2), sh(1), 1));
+        s.add(s("Winograd: \"same\", one pixel", List.of(r(g, 2, 16, 1, 1), r(g, 16, 16, 3, 3), r(g, 16)), sh(1), "same", sh(1),
+                1));
+        s.add(s("Winograd: float64", List.of(d(g, 1, 16, 4, 5), d(g, 16, 16, 3, 3), d(g, 16)), sh(1), sh(1), sh(1), 1));
         s.add(s("float64", List.of(d(g, 1, 2, 5, 5), d(g, 2, 2, 3, 3), d(g, 2)), sh(2), sh(1), sh(1), 1));
         s.add(s("empty batch", List.of(r(g, 0, 2, 4, 4), r(g, 2, 2, 3, 3)), sh(1), sh(1), sh(1), 1));
         return s;
@@ -114,7 +121,7 @@ final class ConvolutionOps {
     static List<OpInfo> all() {
         List<OpInfo> ops = new ArrayList<>();
         ops.add(OpInfo.builder("conv2d")
-                .exercises("Im2Col", "MatMul", "Binary.ADD")
+                .exercises("Im2Col", "MatMul", "Binary.ADD", "WinogradInput", "WinogradOutput")
                 .samples(ConvolutionOps::conv2dSamples)
                 .op1(ConvolutionOps::conv2d)
                 .ref1(ConvolutionOps::conv2dRef)

@@ -147,12 +147,87 @@ final class WindowOps {
                 .error("positions do not match the output size", () -> F.fold(Tensor.zeros(1, 9, 10), sh(4), sh(3), sh(1), sh(1), sh(1)),
                         "fold: expected input [N, C*3*3, 16] for output size [4, 4] (4x4 windows), got [1, 9, 10]")
                 .build());
+        ops.addAll(winograd());
         ops.addAll(pools());
         return ops;
     }
 
     static int[] pair(int[] v) {
         return v.length == 1 ? new int[] {v[0], v[0]} : v;
+    }
+
+    // ------------------------------------------------------------------ Winograd transforms
+
+    private static int tiles(int oh, int ow) {
+        return ((oh + 1) / 2) * ((ow + 1) / 2);
+    }
+
+    /** args: h, w, ph, pw, oh, ow, adjoint; the input is x [N, C, h, w] or, for the adjoint, [16, C, N*tiles]. */
+    private static List<Sample> winogradInputSamples(Generator g) {
+        List<Sample> s = new ArrayList<>();
+        int[][] geo = {{4, 4, 1, 1, 4, 4}, {5, 7, 1, 1, 5, 7}, {6, 6, 0, 0, 4, 4}, {5, 5, 2, 2, 7, 7}, {3, 4, 0, 1, 1, 4},
+                {34, 35, 1, 1, 34, 35}};
+        String[] names = {"pad 1, 4x4", "pad 1, odd 5x7", "valid 6x6", "pad 2, 5x5", "asymmetric", "wide rows (vector lanes)"};
+        for (int k = 0; k < geo.length; k++) {
+            int[] q = geo[k];
+            int c = k == 5 ? 2 : 3, n = k == 5 ? 1 : 2;
+            s.add(s(names[k], r(g, n, c, q[0], q[1]), q[0], q[1], q[2], q[3], q[4], q[5], false));
+            s.add(s(names[k] + ", adjoint", r(g, 16, c, n * tiles(q[4], q[5])), q[0], q[1], q[2], q[3], q[4], q[5], true));
+        }
+        s.add(s("float64", d(g, 1, 2, 5, 6), 5, 6, 1, 1, 5, 6, false));
+        s.add(s("float64, adjoint", d(g, 16, 2, tiles(5, 6)), 5, 6, 1, 1, 5, 6, true));
+        s.add(s("float16", Make.fill(g, DType.FLOAT16, N, 1, 2, 4, 4), 4, 4, 1, 1, 4, 4, false));
+        return s;
+    }
+
+    /** args: oh, ow, adjoint; the input is m [16, K, N*tiles] or, for the adjoint, y [N, K, oh, ow]. */
+    private static List<Sample> winogradOutputSamples(Generator g) {
+        List<Sample> s = new ArrayList<>();
+        int[][] geo = {{4, 4}, {5, 7}, {1, 1}, {3, 2}, {34, 35}};
+        for (int[] q : geo) {
+            String name = q[0] + "x" + q[1];
+            s.add(s(name, r(g, 16, 3, 2 * tiles(q[0], q[1])), q[0], q[1], false));
+            s.add(s(name + ", adjoint", r(g, 2, 3, q[0], q[1]), q[0], q[1], true));
+        }
+        s.add(s("float64", d(g, 16, 2, tiles(5, 5)), 5, 5, false));
+        s.add(s("float64, adjoint", d(g, 1, 2, 5, 5), 5, 5, true));
+        return s;
+    }
+
+    private static List<OpInfo> winograd() {
+        List<OpInfo> ops = new ArrayList<>();
+        ops.add(OpInfo.builder("winogradInput")
+                .exercises("WinogradInput")
+                .samples(WindowOps::winogradInputSamples)
+                .op1((in, a) -> Convolution.winogradInput(in.get(0), a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.i(5), a.b(6)))
+                .ref1((in, a) -> a.b(6) ? ConvRef.winogradInputAdjoint(in.get(0), a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.i(5))
+                        : ConvRef.winogradInput(in.get(0), a.i(2), a.i(3), a.i(4), a.i(5)))
+                .onlyGradSamples(g -> List.of(
+                        s("pad 1, 2x3", d(g, 1, 1, 2, 3), 2, 3, 1, 1, 2, 3, false),
+                        s("adjoint, 2x3", d(g, 16, 1, 2), 2, 3, 1, 1, 2, 3, true)))
+                .secondOrder()
+                .f32(1e-5, 1e-5)
+                .error("input size differs", () -> Convolution.winogradInput(Tensor.zeros(1, 2, 4, 5), 4, 4, 1, 1, 4, 4, false),
+                        "winogradInput: expected an input [N, C, 4, 4], got shape [1, 2, 4, 5]")
+                .error("adjoint: tiles do not divide", () -> Convolution.winogradInput(Tensor.zeros(16, 2, 5), 4, 4, 1, 1, 4, 4, true),
+                        "winogradInputAdjoint: expected an input [16, C, N*4], got shape [16, 2, 5]")
+                .build());
+        ops.add(OpInfo.builder("winogradOutput")
+                .exercises("WinogradOutput")
+                .samples(WindowOps::winogradOutputSamples)
+                .op1((in, a) -> Convolution.winogradOutput(in.get(0), a.i(0), a.i(1), a.b(2)))
+                .ref1((in, a) -> a.b(2) ? ConvRef.winogradOutputAdjoint(in.get(0), a.i(0), a.i(1))
+                        : ConvRef.winogradOutput(in.get(0), a.i(0), a.i(1)))
+                .onlyGradSamples(g -> List.of(
+                        s("3x3 (a partial last tile)", d(g, 16, 1, 1), 1, 1, false),
+                        s("3x2", d(g, 16, 1, 2), 3, 2, false),
+                        s("adjoint 3x3", d(g, 1, 2, 3, 3), 3, 3, true)))
+                .secondOrder()
+                .f32(1e-5, 1e-5)
+                .error("not 16 entries", () -> Convolution.winogradOutput(Tensor.zeros(9, 2, 4), 4, 4, false),
+                        "winogradOutput: expected an input [16, K, N*4], got shape [9, 2, 4]")
+                .build());
+        return ops;
     }
 
     // ------------------------------------------------------------------ pooling

@@ -128,6 +128,8 @@ public final class CudaBackend implements Backend {
             case Op.RandomUniform r -> uniform(r.seed(), out[0]);
             case Op.Im2Col c -> CudaConv.im2col(this, c, out[0], in[0]);
             case Op.Col2Im c -> CudaConv.col2im(this, c, out[0], in[0]);
+            case Op.WinogradInput w -> CudaConv.winogradInput(this, w, out[0], in[0]);
+            case Op.WinogradOutput w -> CudaConv.winogradOutput(this, w, out[0], in[0]);
         }
     }
 

@@ -54,4 +54,46 @@ final class CudaConv {
                     + cols.dtype());
         }
     }
+
+    /** The {@code Wino} struct of kernels.cu. */
+    private static MemorySegment wino(int h, int w, int ph, int pw, int oh, int ow, int th, int tw, int[] strides) {
+        int[] s = new int[4];
+        System.arraycopy(strides, 0, s, 0, strides.length);
+        return MemorySegment.ofArray(new int[] {h, w, ph, pw, oh, ow, th, tw, s[0], s[1], s[2], s[3]});
+    }
+
+    static void winogradInput(CudaBackend be, Op.WinogradInput op, Tensor out, Tensor in) {
+        int n = (int) out.numel();
+        if (n == 0) return;
+        String suffix = suffix(be, op.name(), in);
+        MemorySegment g = wino(op.h(), op.w(), op.ph(), op.pw(), op.oh(), op.ow(), op.tilesH(), op.tilesW(),
+                in.layout().strides());
+        if (!op.adjoint()) {
+            int c = out.layout().shape()[1], t = out.layout().shape()[2];
+            be.launch("winograd_in_" + suffix, (long) c * t, g, c, t, be.ptr(out), be.ptr(in));
+        } else {
+            int c = out.layout().shape()[1];
+            be.launch("winograd_in_adj_" + suffix, n, g, c, n, be.ptr(out), be.ptr(in));
+        }
+    }
+
+    static void winogradOutput(CudaBackend be, Op.WinogradOutput op, Tensor out, Tensor in) {
+        if (out.numel() == 0) return;
+        String suffix = suffix(be, op.name(), in);
+        MemorySegment g = wino(0, 0, 0, 0, op.oh(), op.ow(), op.tilesH(), op.tilesW(), in.layout().strides());
+        // one thread per (k, tile): K and T from the [16, K, T] side
+        int[] tileShape = op.adjoint() ? out.layout().shape() : in.layout().shape();
+        int k = tileShape[1], t = tileShape[2];
+        be.launch((op.adjoint() ? "winograd_out_adj_" : "winograd_out_") + suffix, (long) k * t, g, k, t, be.ptr(out),
+                be.ptr(in));
+    }
+
+    private static String suffix(CudaBackend be, String op, Tensor t) {
+        return switch (t.dtype()) {
+            case FLOAT32 -> "f32";
+            case FLOAT64 -> "f64";
+            default -> throw new IllegalArgumentException(op + ": expected a float32 or float64 tensor on " + be.device()
+                    + ", got " + t.dtype());
+        };
+    }
 }
