@@ -2,6 +2,7 @@ package dev.kona.autograd;
 
 import dev.kona.DType;
 import dev.kona.Tensor;
+import dev.kona.ops.Convolution;
 import dev.kona.ops.Op;
 import java.util.Arrays;
 
@@ -48,6 +49,13 @@ public final class Derivatives {
             case Op.AdamStep a -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.SgdStep sg -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.RandomUniform r -> new Tensor[0];
+            // Adjoints of each other: the padding constant of im2col gets no gradient.
+            case Op.Im2Col c -> new Tensor[] {Convolution.col2im(g, c.window(), in[0].size(2), in[0].size(3))};
+            case Op.Col2Im c -> new Tensor[] {Convolution.im2col(g, c.window(), 0)};
+            // Linear maps: the derivative is the adjoint, and the adjoint's is the map.
+            case Op.WinogradInput w -> new Tensor[] {Convolution.winogradInput(g, w.h(), w.w(), w.ph(), w.pw(), w.oh(), w.ow(),
+                    !w.adjoint())};
+            case Op.WinogradOutput w -> new Tensor[] {Convolution.winogradOutput(g, w.oh(), w.ow(), !w.adjoint())};
         };
     }
 

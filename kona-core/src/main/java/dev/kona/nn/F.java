@@ -141,4 +141,163 @@ public final class F {
             throw new IllegalArgumentException(who + ": p must be in [0, 1), got " + p);
         }
     }
+
+    // ------------------------------------------------------------------ convolution and pooling
+
+    /** {@code conv2d} with stride 1, no padding, dilation 1, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
+        return ConvOps.conv2d(x, weight, bias, new int[] {1}, new int[] {0}, new int[] {1}, 1);
+    }
+
+    /** {@code conv2d} with the same stride and padding along both axes, dilation 1, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return ConvOps.conv2d(x, weight, bias, new int[] {stride}, new int[] {padding}, new int[] {1}, 1);
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch's): x {@code [N, C, H, W]} (or unbatched
+     * {@code [C, H, W]}), weight {@code [outC, C/groups, kH, kW]}, bias {@code [outC]} or null;
+     * returns {@code [N, outC, outH, outW]} with {@code outH = (H + 2*padding - dilation*(kH-1) - 1) / stride + 1}.
+     * Stride, padding and dilation take 1 value (both axes) or 2 (height, width). Channels are split
+     * into {@code groups} independent convolutions ({@code groups = C} with {@code outC = m*C} is depthwise).
+     *
+     * <pre>{@code
+     * Tensor y = F.conv2d(x, w, b, new int[] {2}, new int[] {1}, new int[] {1}, 1);  // x [8, 3, 32, 32], w [16, 3, 3, 3] -> [8, 16, 16, 16]
+     * }</pre>
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return ConvOps.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * {@code conv2d} with padding {@code "valid"} (none) or {@code "same"}: the output has
+     * {@code ceil(H / stride)} rows and columns, the padding split evenly with any odd one after
+     * (PyTorch's rule for stride 1, extended to larger strides as TensorFlow does).
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, String padding, int[] dilation, int groups) {
+        return ConvOps.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** {@code conv1d} with stride 1, no padding, dilation 1, one group. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias) {
+        return ConvOps.conv1d(x, weight, bias, 1, new int[] {0}, 1, 1);
+    }
+
+    /**
+     * 1-D convolution: x {@code [N, C, L]} (or {@code [C, L]}), weight {@code [outC, C/groups, k]},
+     * bias {@code [outC]} or null; returns {@code [N, outC, outL]}.
+     */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return ConvOps.conv1d(x, weight, bias, stride, new int[] {padding}, dilation, groups);
+    }
+
+    /** {@code conv1d} with padding {@code "valid"} or {@code "same"} (see {@link #conv2d(Tensor, Tensor, Tensor, int[], String, int[], int)}). */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, String padding, int dilation, int groups) {
+        return ConvOps.conv1d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** {@code convTranspose2d} with stride 1, no padding, one group, dilation 1. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias) {
+        return ConvOps.convTranspose2d(x, weight, bias, new int[] {1}, new int[] {0}, new int[] {0}, 1, new int[] {1});
+    }
+
+    /**
+     * 2-D transposed convolution (the gradient of conv2d with respect to its input): x
+     * {@code [N, inC, H, W]}, weight {@code [inC, outC/groups, kH, kW]}, bias {@code [outC]} or null;
+     * returns {@code [N, outC, outH, outW]} with
+     * {@code outH = (H-1)*stride - 2*padding + dilation*(kH-1) + outputPadding + 1}. Arguments in
+     * PyTorch's order; each takes 1 or 2 values.
+     *
+     * <pre>{@code
+     * F.convTranspose2d(x, w, null, new int[] {2}, new int[] {1}, new int[] {1}, 1, new int[] {1});  // [1, 8, 5, 5], w [8, 4, 3, 3] -> [1, 4, 10, 10]
+     * }</pre>
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                         int[] outputPadding, int groups, int[] dilation) {
+        return ConvOps.convTranspose2d(x, weight, bias, stride, padding, outputPadding, groups, dilation);
+    }
+
+    /** Max pooling with a square {@code kernel} and stride {@code kernel}: {@code [N, C, H, W] -> [N, C, H/k, W/k]}. */
+    public static Tensor maxPool2d(Tensor x, int kernel) {
+        return PoolOps.maxPool2d(x, new int[] {kernel}, null, new int[] {0}, new int[] {1}, false);
+    }
+
+    /**
+     * 2-D max pooling over {@code [N, C, H, W]} (or {@code [C, H, W]}): the largest element of each
+     * window, padding counting as -inf. {@code stride} null means the kernel size; padding at most
+     * half the kernel; {@code ceilMode} keeps a last, partial window (one that starts inside the
+     * image or its left padding). The gradient goes to the first maximum of each window.
+     */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        return PoolOps.maxPool2d(x, kernel, stride, padding, dilation, ceilMode);
+    }
+
+    /** 1-D max pooling over {@code [N, C, L]} with stride {@code kernel}. */
+    public static Tensor maxPool1d(Tensor x, int kernel) {
+        return PoolOps.maxPool1d(x, kernel, kernel, 0, 1, false);
+    }
+
+    /** 1-D max pooling over {@code [N, C, L]} (or {@code [C, L]}); see {@link #maxPool2d(Tensor, int[], int[], int[], int[], boolean)}. */
+    public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding, int dilation, boolean ceilMode) {
+        return PoolOps.maxPool1d(x, kernel, stride, padding, dilation, ceilMode);
+    }
+
+    /** Average pooling with a square {@code kernel} and stride {@code kernel}. */
+    public static Tensor avgPool2d(Tensor x, int kernel) {
+        return PoolOps.avgPool2d(x, new int[] {kernel}, null, new int[] {0}, false, true);
+    }
+
+    /**
+     * 2-D average pooling over {@code [N, C, H, W]} (or {@code [C, H, W]}). {@code stride} null
+     * means the kernel size. With {@code countIncludePad} (PyTorch's default) padding counts in the
+     * divisor; a ceil-mode window hanging past the padded image is divided by its clipped size.
+     */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad) {
+        return PoolOps.avgPool2d(x, kernel, stride, padding, ceilMode, countIncludePad);
+    }
+
+    /** 1-D average pooling over {@code [N, C, L]} with stride {@code kernel}. */
+    public static Tensor avgPool1d(Tensor x, int kernel) {
+        return PoolOps.avgPool1d(x, kernel, kernel, 0, false, true);
+    }
+
+    /** 1-D average pooling over {@code [N, C, L]} (or {@code [C, L]}); see {@link #avgPool2d(Tensor, int[], int[], int[], boolean, boolean)}. */
+    public static Tensor avgPool1d(Tensor x, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+        return PoolOps.avgPool1d(x, kernel, stride, padding, ceilMode, countIncludePad);
+    }
+
+    /** Adaptive average pooling to {@code outputSize x outputSize}. */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outputSize) {
+        return PoolOps.adaptiveAvgPool2d(x, new int[] {outputSize});
+    }
+
+    /**
+     * Average pooling to a given output size, {@code [N, C, H, W] -> [N, C, oh, ow]}: cell {@code i}
+     * averages rows {@code floor(i*H/oh)} to {@code ceil((i+1)*H/oh)} (as PyTorch), likewise columns.
+     */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int[] outputSize) {
+        return PoolOps.adaptiveAvgPool2d(x, outputSize);
+    }
+
+    /** The mean over the spatial dimensions: {@code [N, C, H, W] -> [N, C]}. */
+    public static Tensor globalAvgPool2d(Tensor x) {
+        return PoolOps.globalAvgPool2d(x);
+    }
+
+    /**
+     * The sliding windows of {@code x [N, C, H, W]} as columns {@code [N, C*kH*kW, L]} (PyTorch's
+     * unfold, arguments in its order): column {@code l} is window {@code l} (row-major over the
+     * {@code outH x outW} positions), row {@code c*kH*kW + i*kW + j} its element {@code (i, j)} of channel c.
+     */
+    public static Tensor unfold(Tensor x, int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        return ConvOps.unfold(x, kernel, dilation, padding, stride);
+    }
+
+    /**
+     * The adjoint of {@link #unfold}: columns {@code [N, C*kH*kW, L]} summed back into an image
+     * {@code [N, C, outputSize[0], outputSize[1]]}, overlapping windows adding up (PyTorch's fold).
+     */
+    public static Tensor fold(Tensor cols, int[] outputSize, int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        return ConvOps.fold(cols, outputSize, kernel, dilation, padding, stride);
+    }
 }

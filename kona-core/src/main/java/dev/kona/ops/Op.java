@@ -306,6 +306,110 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * The sliding-window geometry of {@link Im2Col} and {@link Col2Im} over {@code [N, C, H, W]}:
+     * kernel {@code kh x kw}, strides, padding before the first row/column ({@code ph}, {@code pw}),
+     * dilations, and the number of window positions {@code oh x ow}. Window {@code (i, j)} reads
+     * rows {@code i*sh - ph + a*dh} and columns {@code j*sw - pw + b*dw}; positions outside the
+     * input are padding. Giving {@code oh, ow} explicitly covers asymmetric padding ("same" with an
+     * even kernel) and pooling's ceil mode: padding after the last row is whatever they imply.
+     */
+    record Window(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
+        /** Window positions along an axis of {@code size}: PyTorch's {@code (size + 2p - d(k-1) - 1) / s + 1}. */
+        public static int outputSize(int size, int k, int s, int p, int d, boolean ceil) {
+            long span = (long) size + 2L * p - (long) d * (k - 1) - 1;
+            if (span < 0) return 0;
+            long out = (ceil ? Math.ceilDiv(span, s) : span / s) + 1;
+            // ceil mode: the last window must start inside the input or the left padding
+            if (ceil && (out - 1) * s >= (long) size + p) out--;
+            return (int) out;
+        }
+
+        /** {@code kh * kw}. */
+        public int area() {
+            return kh * kw;
+        }
+
+        /** {@code oh * ow}: the number of window positions, L. */
+        public int positions() {
+            return oh * ow;
+        }
+    }
+
+    /**
+     * PyTorch's unfold: the sliding windows of an image as columns. In: x {@code [N, C, H, W]}
+     * (contiguous). Out: {@code [N, C*kh*kw, oh*ow]}, where row {@code c*kh*kw + a*kw + b} holds
+     * element {@code (a, b)} of channel {@code c}'s window at each position; positions outside the
+     * input read {@code padValue} (0 for convolutions, -inf for max pooling).
+     */
+    record Im2Col(Window window, double padValue) implements Op {
+        @Override
+        public String name() {
+            return "im2col";
+        }
+    }
+
+    /**
+     * PyTorch's fold, the adjoint of {@link Im2Col}: each column entry is added into the image
+     * element its window reads, overlapping windows summing. In: cols {@code [N, C*kh*kw, oh*ow]}
+     * (contiguous). Out: {@code [N, C, height, width]}.
+     */
+    record Col2Im(Window window, int height, int width) implements Op {
+        @Override
+        public String name() {
+            return "col2im";
+        }
+    }
+
+    /**
+     * Winograd F(2x2, 3x3) input transform of a 3x3, stride-1 convolution whose output is
+     * {@code oh x ow}: the input is cut into 4x4 tiles starting at {@code (2i - ph, 2j - pw)}
+     * (overlapping by 2, zeros outside the image), one per 2x2 output tile, and each tile {@code d}
+     * becomes {@code Bᵀ d B}. Tiles are numbered {@code t = (n*th + i)*tw + j} with
+     * {@code th = ceil(oh/2)}, {@code tw = ceil(ow/2)}.
+     *
+     * <p>In: x {@code [N, C, h, w]}. Out: {@code [16, C, N*th*tw]}, element {@code (4a + b, c, t)}
+     * being entry {@code (a, b)} of tile t of channel c. With {@code adjoint} the reverse map (the
+     * derivative): in {@code [16, C, N*th*tw]}, out {@code [N, C, h, w]}, each tile's {@code B v Bᵀ}
+     * added where it was read from, overlaps summing in tile order.
+     */
+    record WinogradInput(int h, int w, int ph, int pw, int oh, int ow, boolean adjoint) implements Op {
+        @Override
+        public String name() {
+            return adjoint ? "winogradInputAdjoint" : "winogradInput";
+        }
+
+        public int tilesH() {
+            return (oh + 1) / 2;
+        }
+
+        public int tilesW() {
+            return (ow + 1) / 2;
+        }
+    }
+
+    /**
+     * Winograd F(2x2, 3x3) output transform: each tile's 16 products {@code m} (after the
+     * per-entry channel sums, a batched matmul) become the 2x2 output {@code Aᵀ m A}; entries of a
+     * last tile beyond {@code oh x ow} are dropped. In: {@code [16, K, N*th*tw]} (tiles numbered as
+     * in {@link WinogradInput}). Out: {@code [N, K, oh, ow]}. With {@code adjoint} the reverse map:
+     * in {@code [N, K, oh, ow]}, out {@code [16, K, N*th*tw]}, each tile {@code A y Aᵀ}.
+     */
+    record WinogradOutput(int oh, int ow, boolean adjoint) implements Op {
+        @Override
+        public String name() {
+            return adjoint ? "winogradOutputAdjoint" : "winogradOutput";
+        }
+
+        public int tilesH() {
+            return (oh + 1) / 2;
+        }
+
+        public int tilesW() {
+            return (ow + 1) / 2;
+        }
+    }
+
     /** Conversion target helper shared by the front end: the dtype an op computes in. */
     static DType computeType(DType d) {
         return d.isHalf() ? DType.FLOAT32 : d;

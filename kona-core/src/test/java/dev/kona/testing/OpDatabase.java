@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * The op database: one {@link OpInfo} per public op, grouped by family in {@link UnaryOps},
  * {@link BinaryOps}, {@link ReductionOps}, {@link LinAlgOps}, {@link IndexingOps} and
- * {@link ViewOps}. The generic suites in {@code dev.kona.OpDatabaseTest} run every entry.
+ * {@link ViewOps}, {@link WindowOps} and {@link ConvolutionOps}. The generic suites in {@code dev.kona.OpDatabaseTest} run every entry.
  *
  * <p>To add an op: add an entry in its family's {@code all()} with samples, a float64 reference
  * written over plain arrays, the primitives it runs ({@code exercises}) and its error cases.
@@ -33,6 +33,8 @@ public final class OpDatabase {
         all.addAll(ViewOps.all());
         all.addAll(OptimizerStepOps.all());
         all.addAll(RandomOps.all());
+        all.addAll(WindowOps.all());
+        all.addAll(ConvolutionOps.all());
         Set<String> names = new LinkedHashSet<>();
         for (OpInfo op : all) {
             if (!names.add(op.name())) throw new IllegalStateException("OpDatabase: two entries named " + op.name());

@@ -126,6 +126,10 @@ public final class CudaBackend implements Backend {
             case Op.AdamStep a -> adam(a, out, in[0]);
             case Op.SgdStep s -> sgd(s, out, in[0]);
             case Op.RandomUniform r -> uniform(r.seed(), out[0]);
+            case Op.Im2Col c -> CudaConv.im2col(this, c, out[0], in[0]);
+            case Op.Col2Im c -> CudaConv.col2im(this, c, out[0], in[0]);
+            case Op.WinogradInput w -> CudaConv.winogradInput(this, w, out[0], in[0]);
+            case Op.WinogradOutput w -> CudaConv.winogradOutput(this, w, out[0], in[0]);
         }
     }
 
@@ -178,7 +182,7 @@ public final class CudaBackend implements Backend {
         return a;
     }
 
-    private void launch(String name, long n, Object... args) {
+    void launch(String name, long n, Object... args) {
         kernels.get(name).launch(blocks(n), 1, 1, THREADS, 0, args);
     }
 

@@ -1224,3 +1224,250 @@ extern "C" __global__ void sgd_f64(unsigned n, double* p, double* buf, const dou
         p[i] -= lr * gi;
     }
 }
+
+// ---------------------------------------------------------------- im2col / col2im
+
+// The sliding-window geometry of Op.Im2Col / Op.Col2Im (Window in Op.java) with the image's
+// channels and size, and the element strides of the strided operand: the image for im2col
+// (plane n, channel c, row, column), the columns for col2im (sample n, unused, kernel row, position).
+struct Win {
+    int kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
+    int c, h, w;
+    int sn, sc, rs, cs;
+};
+
+// One thread per column entry: out [N, C*kh*kw, oh*ow] contiguous.
+template <typename T>
+__device__ __forceinline__ void im2colBody(Win g, unsigned n, T pad, T* out, const T* x) {
+    unsigned L = (unsigned) (g.oh * g.ow), kk = (unsigned) (g.kh * g.kw);
+    GRID_STRIDE(i, n) {
+        unsigned l = i % L, t = i / L;
+        unsigned k = t % kk, nc = t / kk;
+        int a = (int) (k / g.kw), b = (int) (k % g.kw);
+        int ih = (int) (l / g.ow) * g.sh - g.ph + a * g.dh;
+        int iw = (int) (l % g.ow) * g.sw - g.pw + b * g.dw;
+        T v = pad;
+        if (ih >= 0 && ih < g.h && iw >= 0 && iw < g.w) {
+            i64 at = (i64) (nc / g.c) * g.sn + (i64) (nc % g.c) * g.sc + (i64) ih * g.rs + (i64) iw * g.cs;
+            v = x[at];
+        }
+        out[i] = v;
+    }
+}
+
+extern "C" __global__ void im2col_f32(Win g, unsigned n, float pad, float* out, const float* x) {
+    im2colBody<float>(g, n, pad, out, x);
+}
+
+extern "C" __global__ void im2col_f64(Win g, unsigned n, double pad, double* out, const double* x) {
+    im2colBody<double>(g, n, pad, out, x);
+}
+
+// One thread per image element, out [N, C, H, W] contiguous: the sum of the column entries of every
+// window that reads it, in kernel order (a, b) as on the CPU. Deterministic: no atomics.
+template <typename T>
+__device__ __forceinline__ void col2imBody(Win g, unsigned n, T* out, const T* cols) {
+    unsigned hw = (unsigned) (g.h * g.w);
+    int kk = g.kh * g.kw;
+    GRID_STRIDE(i, n) {
+        unsigned p = i % hw, nc = i / hw;
+        int ih = (int) (p / g.w), iw = (int) (p % g.w);
+        i64 base = (i64) (nc / g.c) * g.sn + (i64) (nc % g.c) * kk * g.rs;
+        T acc = 0;
+        for (int a = 0; a < g.kh; a++) {
+            int ty = ih + g.ph - a * g.dh;
+            if (ty < 0 || ty % g.sh != 0) continue;
+            int y = ty / g.sh;
+            if (y >= g.oh) continue;
+            for (int b = 0; b < g.kw; b++) {
+                int tx = iw + g.pw - b * g.dw;
+                if (tx < 0 || tx % g.sw != 0) continue;
+                int x = tx / g.sw;
+                if (x >= g.ow) continue;
+                acc += cols[base + (i64) (a * g.kw + b) * g.rs + (i64) (y * g.ow + x) * g.cs];
+            }
+        }
+        out[i] = acc;
+    }
+}
+
+extern "C" __global__ void col2im_f32(Win g, unsigned n, float* out, const float* cols) {
+    col2imBody<float>(g, n, out, cols);
+}
+
+extern "C" __global__ void col2im_f64(Win g, unsigned n, double* out, const double* cols) {
+    col2imBody<double>(g, n, out, cols);
+}
+
+// ---------------------------------------------------------------- Winograd F(2x2, 3x3) transforms
+
+// The geometry of Op.WinogradInput / Op.WinogradOutput: image h x w with padding ph, pw before the
+// first row and column, output oh x ow, th x tw tiles per image, and the element strides of the
+// strided input (s0..s3: of x [N, C, h, w], of V / M [16, C, T], or of dy [N, K, oh, ow]).
+struct Wino {
+    int h, w, ph, pw, oh, ow, th, tw;
+    int s0, s1, s2, s3;
+};
+
+// One thread per (channel, tile): the 4x4 input tile d (zeros outside the image) becomes B^T d B,
+// out [16, C, T] contiguous.
+template <typename T>
+__device__ __forceinline__ void winoInBody(Wino g, unsigned C, unsigned T_, T* out, const T* x) {
+    unsigned tiles = (unsigned) (g.th * g.tw), n = C * T_;
+    GRID_STRIDE(i, n) {
+        unsigned c = i / T_, t = i % T_;
+        unsigned ni = t / tiles, r = t % tiles;
+        int r0 = (int) (r / g.tw) * 2 - g.ph, c0 = (int) (r % g.tw) * 2 - g.pw;
+        T d[16];
+        i64 base = (i64) ni * g.s0 + (i64) c * g.s1;
+#pragma unroll
+        for (int a = 0; a < 4; a++) {
+#pragma unroll
+            for (int b = 0; b < 4; b++) {
+                int y = r0 + a, z = c0 + b;
+                d[4 * a + b] = (y >= 0 && y < g.h && z >= 0 && z < g.w) ? x[base + (i64) y * g.s2 + (i64) z * g.s3] : (T) 0;
+            }
+        }
+#pragma unroll
+        for (int b = 0; b < 4; b++) {
+            T v0 = d[b], v1 = d[4 + b], v2 = d[8 + b], v3 = d[12 + b];
+            d[b] = v0 - v2; d[4 + b] = v1 + v2; d[8 + b] = v2 - v1; d[12 + b] = v1 - v3;
+        }
+#pragma unroll
+        for (int a = 0; a < 16; a += 4) {
+            T v0 = d[a], v1 = d[a + 1], v2 = d[a + 2], v3 = d[a + 3];
+            d[a] = v0 - v2; d[a + 1] = v1 + v2; d[a + 2] = v2 - v1; d[a + 3] = v1 - v3;
+        }
+#pragma unroll
+        for (int k = 0; k < 16; k++) out[(i64) k * n + i] = d[k];
+    }
+}
+
+extern "C" __global__ void winograd_in_f32(Wino g, unsigned C, unsigned T_, float* out, const float* x) {
+    winoInBody<float>(g, C, T_, out, x);
+}
+
+extern "C" __global__ void winograd_in_f64(Wino g, unsigned C, unsigned T_, double* out, const double* x) {
+    winoInBody<double>(g, C, T_, out, x);
+}
+
+// Row q of B applied to (v0, v1, v2, v3): B v = (v0, v1 - v2 + v3, v1 + v2 - v0, -v3).
+template <typename T>
+__device__ __forceinline__ T bRow(int q, T v0, T v1, T v2, T v3) {
+    switch (q) {
+        case 0: return v0;
+        case 1: return v1 - v2 + v3;
+        case 2: return v1 + v2 - v0;
+        default: return -v3;
+    }
+}
+
+// One thread per image element (n, c, y, z) of out [N, C, h, w]: the sum over the tiles that read it,
+// in tile order, of entry (y - r0, z - c0) of B v B^T. No atomics.
+template <typename T>
+__device__ __forceinline__ void winoInAdjBody(Wino g, unsigned C, unsigned n, T* out, const T* v) {
+    unsigned hw = (unsigned) (g.h * g.w), tiles = (unsigned) (g.th * g.tw);
+    GRID_STRIDE(i, n) {
+        unsigned p = i % hw, nc = i / hw;
+        unsigned ni = nc / C, c = nc % C;
+        int y = (int) (p / g.w), z = (int) (p % g.w);
+        int iLo = max(0, (y + g.ph - 2) / 2), iHi = min(g.th - 1, (y + g.ph) / 2);
+        int jLo = max(0, (z + g.pw - 2) / 2), jHi = min(g.tw - 1, (z + g.pw) / 2);
+        T acc = 0;
+        for (int ti = iLo; ti <= iHi; ti++) {
+            int r = y - (2 * ti - g.ph);
+            if (r < 0 || r > 3) continue;
+            for (int tj = jLo; tj <= jHi; tj++) {
+                int q = z - (2 * tj - g.pw);
+                if (q < 0 || q > 3) continue;
+                i64 at = (i64) c * g.s1 + (i64) (ni * tiles + ti * g.tw + tj) * g.s2;
+                T rows[4];
+#pragma unroll
+                for (int a = 0; a < 4; a++) {
+                    rows[a] = bRow<T>(q, v[at + (i64) (4 * a) * g.s0], v[at + (i64) (4 * a + 1) * g.s0],
+                                      v[at + (i64) (4 * a + 2) * g.s0], v[at + (i64) (4 * a + 3) * g.s0]);
+                }
+                acc += bRow<T>(r, rows[0], rows[1], rows[2], rows[3]);
+            }
+        }
+        out[i] = acc;
+    }
+}
+
+extern "C" __global__ void winograd_in_adj_f32(Wino g, unsigned C, unsigned n, float* out, const float* v) {
+    winoInAdjBody<float>(g, C, n, out, v);
+}
+
+extern "C" __global__ void winograd_in_adj_f64(Wino g, unsigned C, unsigned n, double* out, const double* v) {
+    winoInAdjBody<double>(g, C, n, out, v);
+}
+
+// One thread per (k, tile) of M [16, K, T]: the 2x2 output A^T m A, entries past oh x ow dropped;
+// out [N, K, oh, ow] contiguous.
+template <typename T>
+__device__ __forceinline__ void winoOutBody(Wino g, unsigned K, unsigned T_, T* out, const T* m) {
+    unsigned tiles = (unsigned) (g.th * g.tw), n = K * T_;
+    GRID_STRIDE(i, n) {
+        unsigned k = i / T_, t = i % T_;
+        unsigned ni = t / tiles, r = t % tiles;
+        int y = (int) (r / g.tw) * 2, z = (int) (r % g.tw) * 2;
+        i64 at = (i64) k * g.s1 + (i64) t * g.s2;
+        T s[8];
+#pragma unroll
+        for (int b = 0; b < 4; b++) {
+            T v0 = m[at + (i64) b * g.s0], v1 = m[at + (i64) (4 + b) * g.s0];
+            T v2 = m[at + (i64) (8 + b) * g.s0], v3 = m[at + (i64) (12 + b) * g.s0];
+            s[b] = v0 + v1 + v2;
+            s[4 + b] = v1 - v2 - v3;
+        }
+        i64 o = ((i64) (ni * K + k) * g.oh + y) * g.ow + z;
+        bool down = y + 1 < g.oh, right = z + 1 < g.ow;
+        out[o] = s[0] + s[1] + s[2];
+        if (right) out[o + 1] = s[1] - s[2] - s[3];
+        if (down) {
+            out[o + g.ow] = s[4] + s[5] + s[6];
+            if (right) out[o + g.ow + 1] = s[5] - s[6] - s[7];
+        }
+    }
+}
+
+extern "C" __global__ void winograd_out_f32(Wino g, unsigned K, unsigned T_, float* out, const float* m) {
+    winoOutBody<float>(g, K, T_, out, m);
+}
+
+extern "C" __global__ void winograd_out_f64(Wino g, unsigned K, unsigned T_, double* out, const double* m) {
+    winoOutBody<double>(g, K, T_, out, m);
+}
+
+// One thread per (k, tile): the output-gradient tile u (2x2, zeros past oh x ow) becomes A u A^T,
+// out [16, K, T] contiguous.
+template <typename T>
+__device__ __forceinline__ void winoOutAdjBody(Wino g, unsigned K, unsigned T_, T* out, const T* dy) {
+    unsigned tiles = (unsigned) (g.th * g.tw), n = K * T_;
+    GRID_STRIDE(i, n) {
+        unsigned k = i / T_, t = i % T_;
+        unsigned ni = t / tiles, r = t % tiles;
+        int y = (int) (r / g.tw) * 2, z = (int) (r % g.tw) * 2;
+        bool down = y + 1 < g.oh, right = z + 1 < g.ow;
+        i64 p = (i64) ni * g.s0 + (i64) k * g.s1 + (i64) y * g.s2 + (i64) z * g.s3;
+        T u00 = dy[p], u01 = right ? dy[p + g.s3] : (T) 0;
+        T u10 = down ? dy[p + g.s2] : (T) 0, u11 = (down && right) ? dy[p + g.s2 + g.s3] : (T) 0;
+        T r0[4] = {u00, u00 + u01, u00 - u01, -u01};
+        T r1[4] = {u10, u10 + u11, u10 - u11, -u11};
+#pragma unroll
+        for (int b = 0; b < 4; b++) {
+            out[(i64) b * n + i] = r0[b];
+            out[(i64) (4 + b) * n + i] = r0[b] + r1[b];
+            out[(i64) (8 + b) * n + i] = r0[b] - r1[b];
+            out[(i64) (12 + b) * n + i] = -r1[b];
+        }
+    }
+}
+
+extern "C" __global__ void winograd_out_adj_f32(Wino g, unsigned K, unsigned T_, float* out, const float* dy) {
+    winoOutAdjBody<float>(g, K, T_, out, dy);
+}
+
+extern "C" __global__ void winograd_out_adj_f64(Wino g, unsigned K, unsigned T_, double* out, const double* dy) {
+    winoOutAdjBody<double>(g, K, T_, out, dy);
+}

@@ -1,0 +1,62 @@
+package dev.kona.nn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kona.DType;
+import dev.kona.Generator;
+import dev.kona.Tensor;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Winograd F(2x2, 3x3) path of conv2d (3x3, stride 1, enough channels) against the im2col
+ * composition written out here (unfold, matmul, reshape): forward and the gradients of input,
+ * weight and bias, on shapes the op database keeps small for its finite differences.
+ */
+class WinogradConvTest {
+
+    /** conv2d through unfold and matmul: the im2col path, whatever conv2d itself chooses. */
+    private static Tensor im2colConv(Tensor x, Tensor w, Tensor b, int pad) {
+        int n = x.size(0), k = w.size(0), oh = x.size(2) + 2 * pad - 2, ow = x.size(3) + 2 * pad - 2;
+        Tensor cols = F.unfold(x, new int[] {3}, new int[] {1}, new int[] {pad}, new int[] {1});
+        return w.reshape(k, -1).matmul(cols).reshape(n, k, oh, ow).add(b.reshape(k, 1, 1));
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, double rtol, String what) {
+        double scale = expected.abs().max().item();
+        double err = expected.sub(actual).abs().max().item();
+        assertTrue(err <= rtol * scale, what + ": max error " + err + " against max magnitude " + scale);
+    }
+
+    @ParameterizedTest(name = "[{0}, {1}, {2}x{3}] -> {4}, padding {5}, {6}")
+    @CsvSource({
+            "2, 16, 8, 8, 16, 1, float32",
+            "3, 16, 7, 9, 24, 1, float32",
+            "1, 32, 5, 6, 16, 0, float32",
+            "2, 16, 4, 3, 16, 2, float32",
+            "1, 16, 1, 1, 16, 1, float32",
+            "2, 16, 6, 5, 16, 1, float64"})
+    void matchesIm2col(int n, int c, int h, int w, int k, int pad, String dtype) {
+        var g = new Generator(n * 1000L + c + h + w + k + pad);
+        DType dt = DType.of(dtype);
+        Tensor x0 = Tensor.randn(g, n, c, h, w).to(dt), w0 = Tensor.randn(g, k, c, 3, 3).mul(0.2).to(dt);
+        Tensor b0 = Tensor.randn(g, k).to(dt);
+        assertTrue(ConvOps.winograd(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, 1, c, k), "the Winograd path is taken");
+        double rtol = dt == DType.FLOAT64 ? 1e-12 : 2e-6;
+
+        List<Tensor> a = leaves(x0, w0, b0), e = leaves(x0, w0, b0);
+        Tensor ya = F.conv2d(a.get(0), a.get(1), a.get(2), new int[] {1}, new int[] {pad}, new int[] {1}, 1);
+        Tensor ye = im2colConv(e.get(0), e.get(1), e.get(2), pad);
+        assertClose(ye, ya, rtol, "output");
+        Tensor gy = Tensor.randn(g, ye.shape()).to(dt);
+        ya.backward(gy);
+        ye.backward(gy);
+        String[] names = {"input", "weight", "bias"};
+        for (int i = 0; i < 3; i++) assertClose(e.get(i).grad(), a.get(i).grad(), rtol, names[i] + " gradient");
+    }
+
+    private static List<Tensor> leaves(Tensor... ts) {
+        return java.util.Arrays.stream(ts).map(t -> t.detach().copy().requiresGrad(true)).toList();
+    }
+}

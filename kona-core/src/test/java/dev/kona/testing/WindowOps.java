@@ -1,0 +1,353 @@
+package dev.kona.testing;
+
+import static dev.kona.testing.Make.s;
+import static dev.kona.testing.Make.sh;
+
+import dev.kona.DType;
+import dev.kona.Generator;
+import dev.kona.Tensor;
+import dev.kona.nn.F;
+import dev.kona.ops.Convolution;
+import dev.kona.ops.Op.Window;
+import dev.kona.testing.Make.Dist;
+import dev.kona.testing.OpInfo.Sample;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Database entries of the sliding-window primitives (im2col, col2im, unfold, fold) and pooling. */
+final class WindowOps {
+    private WindowOps() {}
+
+    private static final DType F32 = DType.FLOAT32, F64 = DType.FLOAT64;
+    private static final Dist N = Make.NORMAL;
+
+    private static Tensor r(Generator g, int... shape) {
+        return Make.fill(g, F32, N, shape);
+    }
+
+    private static Tensor d(Generator g, int... shape) {
+        return Make.fill(g, F64, N, shape);
+    }
+
+    /** A window over [h, w] with PyTorch's output size (floor, or ceil mode). */
+    static Window win(int h, int w, int k, int s, int p, int dil, boolean ceil) {
+        return win(h, w, new int[] {k, k}, new int[] {s, s}, new int[] {p, p}, new int[] {dil, dil}, ceil);
+    }
+
+    static Window win(int h, int w, int[] k, int[] s, int[] p, int[] d, boolean ceil) {
+        return new Window(k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
+                ConvRef.poolOut(h, k[0], s[0], p[0], d[0], ceil), ConvRef.poolOut(w, k[1], s[1], p[1], d[1], ceil));
+    }
+
+    /** (description, input shape [N, C, H, W], window, pad value) of the im2col samples. */
+    private static List<Sample> im2colSamples(Generator g) {
+        List<Sample> s = new ArrayList<>();
+        s.add(s("3x3 pad 1 (same, the linear path)", r(g, 2, 3, 5, 5), win(5, 5, 3, 1, 1, 1, false), 0.0));
+        s.add(s("3x3 valid", r(g, 1, 2, 5, 6), win(5, 6, 3, 1, 0, 1, false), 0.0));
+        s.add(s("stride 2, pad 1", r(g, 2, 2, 7, 6), win(7, 6, 3, 2, 1, 1, false), 0.0));
+        s.add(s("dilation 2, pad 2", r(g, 1, 2, 6, 7), win(6, 7, 3, 1, 2, 2, false), 0.0));
+        s.add(s("2x2 stride 2 (pooling)", r(g, 2, 3, 6, 6), win(6, 6, 2, 2, 0, 1, false), 0.0));
+        s.add(s("ceil mode, pad value 1.5", r(g, 1, 2, 5, 5), win(5, 5, 2, 2, 1, 1, true), 1.5));
+        s.add(s("rectangular 1x3, stride (1, 2)", r(g, 2, 2, 1, 9),
+                win(1, 9, new int[] {1, 3}, new int[] {1, 2}, new int[] {0, 1}, new int[] {1, 1}, false), 0.0));
+        s.add(s("asymmetric: more positions than the padding implies", r(g, 1, 1, 4, 4),
+                new Window(2, 2, 1, 1, 0, 0, 1, 1, 4, 4), 0.0));
+        s.add(s("kernel wider than the image", r(g, 1, 1, 3, 2), new Window(3, 4, 1, 1, 1, 2, 1, 1, 3, 3), 0.0));
+        s.add(s("1x1", r(g, 2, 3, 2, 3), win(2, 3, 1, 1, 0, 1, false), 0.0));
+        s.add(s("larger (parallel planes)", r(g, 4, 8, 16, 16), win(16, 16, 3, 1, 1, 1, false), 0.0));
+        s.add(s("larger, stride 2", r(g, 3, 8, 15, 17), win(15, 17, 3, 2, 1, 1, false), 0.0));
+        s.add(s("empty batch", r(g, 0, 2, 4, 4), win(4, 4, 3, 1, 1, 1, false), 0.0));
+        s.add(s("no positions", r(g, 1, 2, 4, 4), new Window(3, 3, 1, 1, 0, 0, 1, 1, 0, 2), 0.0));
+        s.add(s("float64", d(g, 2, 2, 5, 4), win(5, 4, 3, 2, 1, 1, false), 0.0));
+        s.add(s("float16", Make.fill(g, DType.FLOAT16, N, 1, 2, 4, 4), win(4, 4, 3, 1, 1, 1, false), 0.0));
+        return s;
+    }
+
+    private static List<Sample> col2imSamples(Generator g) {
+        List<Sample> s = new ArrayList<>();
+        for (Sample x : im2colSamples(g)) {
+            Tensor in = x.inputs().get(0);
+            Window w = x.args().get(0);
+            int c = in.size(1), n = in.size(0);
+            Tensor cols = Make.fill(g, in.dtype(), N, n, c * w.area(), w.positions());
+            s.add(s(x.description(), cols, w, in.size(2), in.size(3)));
+        }
+        return s;
+    }
+
+    /** Small gradient-check samples: overlapping, strided, dilated and padded windows. */
+    private static List<Sample> im2colGrad(Generator g) {
+        return List.of(
+                s("3x3 pad 1", d(g, 1, 2, 3, 3), win(3, 3, 3, 1, 1, 1, false), 0.0),
+                s("stride 2, dilation 2, pad 2", d(g, 1, 1, 5, 6), win(5, 6, 3, 2, 2, 2, false), 0.0),
+                s("ceil mode, pad value 2", d(g, 2, 1, 3, 3), win(3, 3, 2, 2, 1, 1, true), 2.0));
+    }
+
+    static List<OpInfo> all() {
+        List<OpInfo> ops = new ArrayList<>();
+        ops.add(OpInfo.builder("im2col")
+                .exercises("Im2Col")
+                .samples(WindowOps::im2colSamples)
+                .op1((in, a) -> Convolution.im2col(in.get(0), a.get(0), a.d(1)))
+                .ref1((in, a) -> ConvRef.im2col(in.get(0), a.get(0), a.d(1)))
+                .gradSamples(WindowOps::im2colGrad)
+                .secondOrder()
+                .error("3-D input", () -> Convolution.im2col(Tensor.zeros(2, 3, 4), new Window(2, 2, 1, 1, 0, 0, 1, 1, 3, 3), 0),
+                        "im2col: expected an input [N, C, H, W], got shape [2, 3, 4]")
+                .error("zero stride", () -> Convolution.im2col(Tensor.zeros(1, 1, 4, 4), new Window(2, 2, 0, 1, 0, 0, 1, 1, 3, 3), 0),
+                        "im2col", "stride", ">= 1")
+                .error("int64 input", () -> Convolution.im2col(Tensor.arange(16).reshape(1, 1, 4, 4),
+                        new Window(2, 2, 1, 1, 0, 0, 1, 1, 3, 3), 0), "im2col", "floating-point", "int64")
+                .build());
+        ops.add(OpInfo.builder("col2im")
+                .exercises("Col2Im")
+                .samples(WindowOps::col2imSamples)
+                .op1((in, a) -> Convolution.col2im(in.get(0), a.get(0), a.i(1), a.i(2)))
+                .ref1((in, a) -> ConvRef.col2im(in.get(0), a.get(0), a.i(1), a.i(2)))
+                .onlyGradSamples(g -> List.of(
+                        s("overlapping 2x2 stride 1", d(g, 1, 4, 4), win(3, 3, 2, 1, 0, 1, false), 3, 3),
+                        s("stride 2, dilation 2, pad 1", d(g, 1, 4, 4), win(4, 4, 2, 2, 1, 2, false), 4, 4),
+                        s("3x3 pad 1, two samples", d(g, 2, 9, 4), win(2, 2, 3, 1, 1, 1, false), 2, 2)))
+                .secondOrder()
+                .f32(1e-5, 1e-5)
+                .error("wrong number of positions", () -> Convolution.col2im(Tensor.zeros(1, 9, 5), win(4, 4, 3, 1, 1, 1, false), 4, 4),
+                        "col2im: expected columns [N, C*3*3, 16]", "got shape [1, 9, 5]")
+                .error("rows not a multiple of the kernel", () -> Convolution.col2im(Tensor.zeros(1, 8, 16),
+                        win(4, 4, 3, 1, 1, 1, false), 4, 4), "col2im", "[1, 8, 16]")
+                .build());
+        ops.add(OpInfo.builder("unfold")
+                .exercises("Im2Col")
+                .samples(g -> List.of(
+                        s("3x3 pad 1", r(g, 2, 3, 5, 5), sh(3), sh(1), sh(1), sh(1)),
+                        s("2x3, dilation (2, 1), stride (1, 2)", r(g, 1, 2, 6, 7), sh(2, 3), sh(2, 1), sh(0, 1), sh(1, 2)),
+                        s("float64", d(g, 1, 2, 4, 4), sh(2), sh(1), sh(0), sh(2))))
+                .op1((in, a) -> F.unfold(in.get(0), a.ints(0), a.ints(1), a.ints(2), a.ints(3)))
+                .ref1((in, a) -> {
+                    Nd x = in.get(0);
+                    return ConvRef.im2col(x, win(x.shape[2], x.shape[3], pair(a.ints(0)), pair(a.ints(3)), pair(a.ints(2)),
+                            pair(a.ints(1)), false), 0);
+                })
+                .error("kernel too large", () -> F.unfold(Tensor.zeros(1, 1, 3, 3), sh(5), sh(1), sh(0), sh(1)),
+                        "unfold: the kernel 5x5 (dilation 1x1) does not fit the padded size 3x3")
+                .error("3 kernel sizes", () -> F.unfold(Tensor.zeros(1, 1, 3, 3), sh(1, 2, 3), sh(1), sh(0), sh(1)),
+                        "unfold: expected kernel as 1 or 2 values, got [1, 2, 3]")
+                .build());
+        ops.add(OpInfo.builder("fold")
+                .exercises("Col2Im")
+                .samples(g -> List.of(
+                        s("3x3 pad 1 into 4x4", r(g, 2, 18, 16), sh(4, 4), sh(3), sh(1), sh(1), sh(1)),
+                        s("2x2 stride 2 into 4x6", r(g, 1, 4, 6), sh(4, 6), sh(2), sh(1), sh(0), sh(2)),
+                        s("float64, dilation 2", d(g, 1, 4, 4), sh(4), sh(2), sh(2), sh(0), sh(1))))
+                .op1((in, a) -> F.fold(in.get(0), a.ints(0), a.ints(1), a.ints(2), a.ints(3), a.ints(4)))
+                .ref1((in, a) -> {
+                    int[] size = pair(a.ints(0));
+                    return ConvRef.col2im(in.get(0), win(size[0], size[1], pair(a.ints(1)), pair(a.ints(4)), pair(a.ints(3)),
+                            pair(a.ints(2)), false), size[0], size[1]);
+                })
+                .error("positions do not match the output size", () -> F.fold(Tensor.zeros(1, 9, 10), sh(4), sh(3), sh(1), sh(1), sh(1)),
+                        "fold: expected input [N, C*3*3, 16] for output size [4, 4] (4x4 windows), got [1, 9, 10]")
+                .build());
+        ops.addAll(winograd());
+        ops.addAll(pools());
+        return ops;
+    }
+
+    static int[] pair(int[] v) {
+        return v.length == 1 ? new int[] {v[0], v[0]} : v;
+    }
+
+    // ------------------------------------------------------------------ Winograd transforms
+
+    private static int tiles(int oh, int ow) {
+        return ((oh + 1) / 2) * ((ow + 1) / 2);
+    }
+
+    /** args: h, w, ph, pw, oh, ow, adjoint; the input is x [N, C, h, w] or, for the adjoint, [16, C, N*tiles]. */
+    private static List<Sample> winogradInputSamples(Generator g) {
+        List<Sample> s = new ArrayList<>();
+        int[][] geo = {{4, 4, 1, 1, 4, 4}, {5, 7, 1, 1, 5, 7}, {6, 6, 0, 0, 4, 4}, {5, 5, 2, 2, 7, 7}, {3, 4, 0, 1, 1, 4},
+                {34, 35, 1, 1, 34, 35}};
+        String[] names = {"pad 1, 4x4", "pad 1, odd 5x7", "valid 6x6", "pad 2, 5x5", "asymmetric", "wide rows (vector lanes)"};
+        for (int k = 0; k < geo.length; k++) {
+            int[] q = geo[k];
+            int c = k == 5 ? 2 : 3, n = k == 5 ? 1 : 2;
+            s.add(s(names[k], r(g, n, c, q[0], q[1]), q[0], q[1], q[2], q[3], q[4], q[5], false));
+            s.add(s(names[k] + ", adjoint", r(g, 16, c, n * tiles(q[4], q[5])), q[0], q[1], q[2], q[3], q[4], q[5], true));
+        }
+        s.add(s("float64", d(g, 1, 2, 5, 6), 5, 6, 1, 1, 5, 6, false));
+        s.add(s("float64, adjoint", d(g, 16, 2, tiles(5, 6)), 5, 6, 1, 1, 5, 6, true));
+        s.add(s("float16", Make.fill(g, DType.FLOAT16, N, 1, 2, 4, 4), 4, 4, 1, 1, 4, 4, false));
+        return s;
+    }
+
+    /** args: oh, ow, adjoint; the input is m [16, K, N*tiles] or, for the adjoint, y [N, K, oh, ow]. */
+    private static List<Sample> winogradOutputSamples(Generator g) {
+        List<Sample> s = new ArrayList<>();
+        int[][] geo = {{4, 4}, {5, 7}, {1, 1}, {3, 2}, {34, 35}};
+        for (int[] q : geo) {
+            String name = q[0] + "x" + q[1];
+            s.add(s(name, r(g, 16, 3, 2 * tiles(q[0], q[1])), q[0], q[1], false));
+            s.add(s(name + ", adjoint", r(g, 2, 3, q[0], q[1]), q[0], q[1], true));
+        }
+        s.add(s("float64", d(g, 16, 2, tiles(5, 5)), 5, 5, false));
+        s.add(s("float64, adjoint", d(g, 1, 2, 5, 5), 5, 5, true));
+        return s;
+    }
+
+    private static List<OpInfo> winograd() {
+        List<OpInfo> ops = new ArrayList<>();
+        ops.add(OpInfo.builder("winogradInput")
+                .exercises("WinogradInput")
+                .samples(WindowOps::winogradInputSamples)
+                .op1((in, a) -> Convolution.winogradInput(in.get(0), a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.i(5), a.b(6)))
+                .ref1((in, a) -> a.b(6) ? ConvRef.winogradInputAdjoint(in.get(0), a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.i(5))
+                        : ConvRef.winogradInput(in.get(0), a.i(2), a.i(3), a.i(4), a.i(5)))
+                .onlyGradSamples(g -> List.of(
+                        s("pad 1, 2x3", d(g, 1, 1, 2, 3), 2, 3, 1, 1, 2, 3, false),
+                        s("adjoint, 2x3", d(g, 16, 1, 2), 2, 3, 1, 1, 2, 3, true)))
+                .secondOrder()
+                .f32(1e-5, 1e-5)
+                .error("input size differs", () -> Convolution.winogradInput(Tensor.zeros(1, 2, 4, 5), 4, 4, 1, 1, 4, 4, false),
+                        "winogradInput: expected an input [N, C, 4, 4], got shape [1, 2, 4, 5]")
+                .error("adjoint: tiles do not divide", () -> Convolution.winogradInput(Tensor.zeros(16, 2, 5), 4, 4, 1, 1, 4, 4, true),
+                        "winogradInputAdjoint: expected an input [16, C, N*4], got shape [16, 2, 5]")
+                .build());
+        ops.add(OpInfo.builder("winogradOutput")
+                .exercises("WinogradOutput")
+                .samples(WindowOps::winogradOutputSamples)
+                .op1((in, a) -> Convolution.winogradOutput(in.get(0), a.i(0), a.i(1), a.b(2)))
+                .ref1((in, a) -> a.b(2) ? ConvRef.winogradOutputAdjoint(in.get(0), a.i(0), a.i(1))
+                        : ConvRef.winogradOutput(in.get(0), a.i(0), a.i(1)))
+                .onlyGradSamples(g -> List.of(
+                        s("3x3 (a partial last tile)", d(g, 16, 1, 1), 1, 1, false),
+                        s("3x2", d(g, 16, 1, 2), 3, 2, false),
+                        s("adjoint 3x3", d(g, 1, 2, 3, 3), 3, 3, true)))
+                .secondOrder()
+                .f32(1e-5, 1e-5)
+                .error("not 16 entries", () -> Convolution.winogradOutput(Tensor.zeros(9, 2, 4), 4, 4, false),
+                        "winogradOutput: expected an input [16, K, N*4], got shape [9, 2, 4]")
+                .build());
+        return ops;
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    private static List<OpInfo> pools() {
+        List<OpInfo> ops = new ArrayList<>();
+        // args: kernel, stride (null: kernel), padding, dilation, ceilMode
+        ops.add(OpInfo.builder("maxPool2d")
+                .exercises("Im2Col", "ArgReduce")
+                .samples(g -> List.of(
+                        s("2x2", r(g, 2, 3, 6, 6), sh(2), null, sh(0), sh(1), false),
+                        s("3x3 stride 2 pad 1", r(g, 1, 2, 7, 7), sh(3), sh(2), sh(1), sh(1), false),
+                        s("3x3 stride 2 pad 1, ceil mode", r(g, 1, 2, 6, 6), sh(3), sh(2), sh(1), sh(1), true),
+                        s("2x2 ceil mode on odd sizes", r(g, 2, 2, 5, 7), sh(2), null, sh(0), sh(1), true),
+                        s("dilation 2", r(g, 1, 2, 7, 7), sh(2), sh(1), sh(1), sh(2), false),
+                        s("rectangular (2, 3), stride (1, 2)", r(g, 1, 2, 5, 7), sh(2, 3), sh(1, 2), sh(1, 0), sh(1), false),
+                        s("unbatched", r(g, 3, 4, 4), sh(2), null, sh(0), sh(1), false),
+                        s("float64", d(g, 1, 2, 4, 6), sh(2), null, sh(0), sh(1), false),
+                        s("NaN in a window", Make.of(F32, sh(1, 1, 2, 2), 1, Double.NaN, 3, 2), sh(2), null, sh(0), sh(1), false)))
+                .op1((in, a) -> F.maxPool2d(in.get(0), a.ints(0), a.get(1), a.ints(2), a.ints(3), a.b(4)))
+                .ref1((in, a) -> pool(in.get(0), a.ints(0), a.get(1), a.ints(2), a.ints(3), a.b(4), true, true))
+                .gradDistinct()
+                .onlyGradSamples(g -> List.of(
+                        s("2x2", d(g, 1, 2, 4, 4), sh(2), null, sh(0), sh(1), false),
+                        s("3x3 stride 2 pad 1, ceil mode", d(g, 1, 1, 6, 6), sh(3), sh(2), sh(1), sh(1), true),
+                        s("overlapping 2x2 stride 1, dilation 2", d(g, 1, 1, 5, 5), sh(2), sh(1), sh(1), sh(2), false)))
+                .error("padding over half the kernel", () -> F.maxPool2d(Tensor.zeros(1, 1, 4, 4), sh(2), null, sh(2), sh(1), false),
+                        "maxPool2d: expected padding at most half the kernel, got padding [2, 2] for kernel [2, 2]")
+                .error("2-D input", () -> F.maxPool2d(Tensor.zeros(4, 4), 2),
+                        "maxPool2d: expected input [N, C, H, W] or [C, H, W], got [4, 4]")
+                .error("kernel larger than the input", () -> F.maxPool2d(Tensor.zeros(1, 1, 2, 2), 3),
+                        "maxPool2d: the output would be 0x0 for input [1, 1, 2, 2], kernel [3, 3]")
+                .build());
+        ops.add(OpInfo.builder("maxPool1d")
+                .exercises("Im2Col", "ArgReduce")
+                .samples(g -> List.of(
+                        s("2", r(g, 2, 3, 8), 2, 2, 0, 1, false),
+                        s("3 stride 2 pad 1 ceil", r(g, 1, 2, 8), 3, 2, 1, 1, true),
+                        s("unbatched, dilation 2", r(g, 2, 9), 2, 1, 1, 2, false)))
+                .op1((in, a) -> F.maxPool1d(in.get(0), a.i(0), a.i(1), a.i(2), a.i(3), a.b(4)))
+                .ref1((in, a) -> pool1d(in.get(0), a.i(0), a.i(1), a.i(2), a.i(3), a.b(4), true, true))
+                .gradDistinct()
+                .error("4-D input", () -> F.maxPool1d(Tensor.zeros(1, 1, 4, 4), 2),
+                        "maxPool1d: expected input [N, C, L] or [C, L], got [1, 1, 4, 4]")
+                .build());
+        // args: kernel, stride, padding, ceilMode, countIncludePad
+        ops.add(OpInfo.builder("avgPool2d")
+                .exercises("Im2Col", "Reduce.SUM")
+                .samples(g -> List.of(
+                        s("2x2", r(g, 2, 3, 6, 6), sh(2), null, sh(0), false, true),
+                        s("3x3 stride 2 pad 1", r(g, 1, 2, 7, 7), sh(3), sh(2), sh(1), false, true),
+                        s("3x3 stride 2 pad 1, exclude padding", r(g, 1, 2, 7, 7), sh(3), sh(2), sh(1), false, false),
+                        s("3x3 stride 2 pad 1, ceil mode", r(g, 1, 2, 6, 6), sh(3), sh(2), sh(1), true, true),
+                        s("ceil mode, exclude padding", r(g, 1, 2, 6, 5), sh(3), sh(2), sh(1), true, false),
+                        s("rectangular (2, 3)", r(g, 2, 1, 4, 6), sh(2, 3), sh(2, 3), sh(0), false, true),
+                        s("float64", d(g, 1, 2, 4, 6), sh(2), null, sh(0), false, true)))
+                .op1((in, a) -> F.avgPool2d(in.get(0), a.ints(0), a.get(1), a.ints(2), a.b(3), a.b(4)))
+                .ref1((in, a) -> pool(in.get(0), a.ints(0), a.get(1), a.ints(2), sh(1), a.b(3), false, a.b(4)))
+                .onlyGradSamples(g -> List.of(
+                        s("3x3 stride 2 pad 1, ceil mode", d(g, 1, 1, 6, 6), sh(3), sh(2), sh(1), true, true),
+                        s("exclude padding", d(g, 1, 2, 4, 4), sh(3), sh(2), sh(1), false, false)))
+                .error("padding over half the kernel", () -> F.avgPool2d(Tensor.zeros(1, 1, 4, 4), sh(3), null, sh(2), false, true),
+                        "avgPool2d", "padding at most half the kernel")
+                .build());
+        ops.add(OpInfo.builder("avgPool1d")
+                .exercises("Im2Col", "Reduce.SUM")
+                .samples(g -> List.of(
+                        s("2", r(g, 2, 3, 8), 2, 2, 0, false, true),
+                        s("3 stride 2 pad 1 ceil, exclude padding", r(g, 1, 2, 8), 3, 2, 1, true, false),
+                        s("unbatched", r(g, 2, 9), 3, 3, 0, false, true)))
+                .op1((in, a) -> F.avgPool1d(in.get(0), a.i(0), a.i(1), a.i(2), a.b(3), a.b(4)))
+                .ref1((in, a) -> pool1d(in.get(0), a.i(0), a.i(1), a.i(2), 1, a.b(3), false, a.b(4)))
+                .build());
+        ops.add(OpInfo.builder("adaptiveAvgPool2d")
+                .exercises("Im2Col", "MatMul")
+                .samples(g -> List.of(
+                        s("6x6 to 3x3 (an average pool)", r(g, 2, 3, 6, 6), sh(3)),
+                        s("5x7 to 3x2 (uneven windows)", r(g, 1, 2, 5, 7), sh(3, 2)),
+                        s("to 1x1", r(g, 2, 2, 3, 5), sh(1)),
+                        s("up-sampling 2x3 to 4x4", r(g, 1, 1, 2, 3), sh(4)),
+                        s("unbatched", r(g, 3, 4, 4), sh(2)),
+                        s("float64", d(g, 1, 2, 5, 5), sh(3))))
+                .op1((in, a) -> F.adaptiveAvgPool2d(in.get(0), a.ints(0)))
+                .ref1((in, a) -> {
+                    Nd x = in.get(0);
+                    int[] o = pair(a.ints(0));
+                    return x.rank() == 3 ? ConvRef.squeeze(ConvRef.adaptiveAvg(ConvRef.unsqueeze(x, 0), o[0], o[1]), 0)
+                            : ConvRef.adaptiveAvg(x, o[0], o[1]);
+                })
+                .f32(1e-5, 1e-5)
+                .error("zero output size", () -> F.adaptiveAvgPool2d(Tensor.zeros(1, 1, 4, 4), 0),
+                        "adaptiveAvgPool2d: expected outputSize >= 1, got [0, 0]")
+                .build());
+        ops.add(OpInfo.builder("globalAvgPool2d")
+                .exercises("Reduce.SUM")
+                .samples(g -> List.of(s("plain", r(g, 2, 3, 4, 5)), s("float64", d(g, 1, 2, 3, 3))))
+                .op1((in, a) -> F.globalAvgPool2d(in.get(0)))
+                .ref1((in, a) -> {
+                    Nd x = in.get(0);
+                    return ConvRef.adaptiveAvg(x, 1, 1).reshape(x.shape[0], x.shape[1]);
+                })
+                .error("3-D input", () -> F.globalAvgPool2d(Tensor.zeros(3, 4, 4)),
+                        "globalAvgPool2d: expected input [N, C, H, W], got [3, 4, 4]")
+                .build());
+        return ops;
+    }
+
+    private static Nd pool(Nd x, int[] k, int[] stride, int[] p, int[] d, boolean ceil, boolean max, boolean countIncludePad) {
+        int[] kk = pair(k);
+        int[] s = stride == null ? kk : pair(stride);
+        if (x.rank() == 3) {
+            return ConvRef.squeeze(ConvRef.pool2d(ConvRef.unsqueeze(x, 0), kk, s, pair(p), pair(d), ceil, max, countIncludePad), 0);
+        }
+        return ConvRef.pool2d(x, kk, s, pair(p), pair(d), ceil, max, countIncludePad);
+    }
+
+    private static Nd pool1d(Nd x, int k, int s, int p, int d, boolean ceil, boolean max, boolean countIncludePad) {
+        Nd xb = x.rank() == 2 ? ConvRef.unsqueeze(x, 0) : x;
+        Nd y = ConvRef.squeeze(ConvRef.pool2d(ConvRef.unsqueeze(xb, 2), sh(1, k), sh(1, s), sh(0, p), sh(1, d), ceil, max,
+                countIncludePad), 2);
+        return x.rank() == 2 ? ConvRef.squeeze(y, 0) : y;
+    }
+}
