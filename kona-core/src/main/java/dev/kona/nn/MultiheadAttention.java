@@ -31,8 +31,8 @@ import dev.kona.autograd.Autograd;
  * {@code [3E, E]} (or {@code q_proj_weight [E, E]}, {@code k_proj_weight [E, kdim]},
  * {@code v_proj_weight [E, vdim]} when kdim or vdim differ from E), {@code in_proj_bias [3E]},
  * {@code out_proj.weight [E, E]}, {@code out_proj.bias [E]}. Initialised as PyTorch: Xavier-uniform
- * projections, zero biases, {@code out_proj.weight} as a {@link Linear}'s. Self-attention runs the
- * three input projections as one product, and the heads as batched products over views.
+ * projections, zero biases, {@code out_proj.weight} as a {@link Linear}'s. The heads are batched
+ * products over views of the projections (no copy until they are merged).
  * PyTorch's {@code add_bias_kv} and {@code add_zero_attn} are not supported.
  */
 public final class MultiheadAttention extends Module {
@@ -188,29 +188,18 @@ public final class MultiheadAttention extends Module {
                     + " and " + Shape.format(value.shape()));
         }
 
-        // Projections: [N, H, L or S, headDim] views of one product per distinct input.
+        // Projections to [N, H, L or S, headDim] views. Three products against row blocks of the
+        // packed weight rather than one against all of it: the same time forward (measured), and
+        // backward each block's gradient is a product of its own, where splitting one product's
+        // output would give each of q, k and v a zero-filled gradient of the whole [*, 3E] to sum.
         Tensor b = hasBias ? param("in_proj_bias") : null;
         int e = embedDim;
-        Tensor q, k, v;
-        if (packed && query == key && key == value) {
-            Tensor[] qkv = project(q3, param("in_proj_weight"), b, 3);
-            q = qkv[0];
-            k = qkv[1];
-            v = qkv[2];
-        } else if (packed && key == value) {
-            Tensor w = param("in_proj_weight");
-            q = project(q3, w.narrow(0, 0, e), b == null ? null : b.narrow(0, 0, e), 1)[0];
-            Tensor[] kv = project(k3, w.narrow(0, e, 2 * e), b == null ? null : b.narrow(0, e, 2 * e), 2);
-            k = kv[0];
-            v = kv[1];
-        } else {
-            Tensor wq = packed ? param("in_proj_weight").narrow(0, 0, e) : param("q_proj_weight");
-            Tensor wk = packed ? param("in_proj_weight").narrow(0, e, e) : param("k_proj_weight");
-            Tensor wv = packed ? param("in_proj_weight").narrow(0, 2 * e, e) : param("v_proj_weight");
-            q = project(q3, wq, b == null ? null : b.narrow(0, 0, e), 1)[0];
-            k = project(k3, wk, b == null ? null : b.narrow(0, e, e), 1)[0];
-            v = project(v3, wv, b == null ? null : b.narrow(0, 2 * e, e), 1)[0];
-        }
+        Tensor wq = packed ? param("in_proj_weight").narrow(0, 0, e) : param("q_proj_weight");
+        Tensor wk = packed ? param("in_proj_weight").narrow(0, e, e) : param("k_proj_weight");
+        Tensor wv = packed ? param("in_proj_weight").narrow(0, 2 * e, e) : param("v_proj_weight");
+        Tensor q = project(q3, wq, b == null ? null : b.narrow(0, 0, e));
+        Tensor k = project(k3, wk, b == null ? null : b.narrow(0, e, e));
+        Tensor v = project(v3, wv, b == null ? null : b.narrow(0, 2 * e, e));
 
         // Masks as one additive bias broadcasting to the scores [N, H, L, S].
         Tensor bias = null;
@@ -254,18 +243,10 @@ public final class MultiheadAttention extends Module {
         return new Output(batched ? out : out.squeeze(bd), weights);
     }
 
-    /**
-     * {@code x [A, B, in] · wᵀ + b} as one product, split into {@code parts} tensors
-     * {@code [N, H, seq, headDim]} (views of the product's output).
-     */
-    private Tensor[] project(Tensor x, Tensor w, Tensor b, int parts) {
-        Tensor y = F.linear(x.reshape(-1, x.size(2)), w, b).view(x.size(0), x.size(1), parts, numHeads, headDim);
-        Tensor[] out = new Tensor[parts];
-        for (int i = 0; i < parts; i++) {
-            Tensor part = y.select(2, i);   // [A, B, H, Dh]
-            out[i] = batchFirst ? part.permute(0, 2, 1, 3) : part.permute(1, 2, 0, 3);
-        }
-        return out;
+    /** {@code x [A, B, in] · wᵀ + b} as one 2-D product, viewed as {@code [N, H, seq, headDim]}. */
+    private Tensor project(Tensor x, Tensor w, Tensor b) {
+        Tensor y = F.linear(x.reshape(-1, x.size(2)), w, b).view(x.size(0), x.size(1), numHeads, headDim);
+        return batchFirst ? y.permute(0, 2, 1, 3) : y.permute(1, 2, 0, 3);
     }
 
     @Override
