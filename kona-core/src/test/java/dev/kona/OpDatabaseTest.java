@@ -199,7 +199,8 @@ class OpDatabaseTest {
             "cumsum", "cumprod", "softmax", "logSoftmax", "matmul", "mm", "bmm", "dot", "outer", "cat", "stack", "split",
             "chunk", "gather", "scatter", "scatterAdd", "indexSelect", "maskedFill", "maskedSelect", "nonzero", "oneHot",
             "topk", "sort", "argsort", "reshape", "view", "permute", "transpose", "t", "slice", "narrow", "select", "expand",
-            "squeeze", "unsqueeze", "flatten", "unflatten", "contiguous", "index");
+            "squeeze", "unsqueeze", "flatten", "unflatten", "contiguous", "index",
+            "layerNorm", "batchNorm", "groupNorm", "embedding", "scaledDotProductAttention");
 
     @Test
     void everyPublicOpHasAnEntry() {
@@ -232,7 +233,8 @@ class OpDatabaseTest {
             "silu", "erf", "softplus", "elu", "reciprocal", "mul", "div", "pow(tensor)", "pow(scalar)", "where", "matmul",
             "bmm", "softmax", "logSoftmax", "sum", "mean", "prod", "amax", "var", "norm", "logsumexp", "cumsum", "cumprod",
             "reshape", "permute", "slice", "narrow", "select", "expand", "flatten", "index", "cat", "gather", "scatter",
-            "scatterAdd", "indexSelect", "maskedFill");
+            "scatterAdd", "indexSelect", "maskedFill",
+            "layerNorm", "batchNorm", "groupNorm", "scaledDotProductAttention");
 
     static Stream<OpInfo> differentiableEntries() {
         return OpDatabase.all().stream().filter(o -> o.grad().kind() != Grad.NONE);

@@ -33,6 +33,7 @@ public final class OpDatabase {
         all.addAll(ViewOps.all());
         all.addAll(OptimizerStepOps.all());
         all.addAll(RandomOps.all());
+        all.addAll(NnOps.all());
         Set<String> names = new LinkedHashSet<>();
         for (OpInfo op : all) {
             if (!names.add(op.name())) throw new IllegalStateException("OpDatabase: two entries named " + op.name());
