@@ -90,7 +90,7 @@ public final class Attention {
      */
     static Weighted attend(Tensor q, Tensor k, Tensor v, Tensor bias, boolean guard, double scale, double dropoutP,
                            Generator generator, boolean keepWeights) {
-        Tensor scores = q.mul(scale).matmul(k.transpose(-2, -1));
+        Tensor scores = (scale == 1.0 ? q : q.mul(scale)).matmul(k.transpose(-2, -1));
         Tensor fullyMasked = null;
         if (bias != null) {
             if (guard) {

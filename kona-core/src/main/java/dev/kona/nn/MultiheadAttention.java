@@ -197,7 +197,10 @@ public final class MultiheadAttention extends Module {
         Tensor wq = packed ? param("in_proj_weight").narrow(0, 0, e) : param("q_proj_weight");
         Tensor wk = packed ? param("in_proj_weight").narrow(0, e, e) : param("k_proj_weight");
         Tensor wv = packed ? param("in_proj_weight").narrow(0, 2 * e, e) : param("v_proj_weight");
-        Tensor q = project(q3, wq, b == null ? null : b.narrow(0, 0, e));
+        // The softmax scale 1/sqrt(headDim) is folded into q's weight and bias (E x E values rather
+        // than a pass over every query).
+        double scale = 1.0 / Math.sqrt(headDim);
+        Tensor q = project(q3, wq.mul(scale), b == null ? null : b.narrow(0, 0, e).mul(scale));
         Tensor k = project(k3, wk, b == null ? null : b.narrow(0, e, e));
         Tensor v = project(v3, wv, b == null ? null : b.narrow(0, 2 * e, e));
 
@@ -230,7 +233,7 @@ public final class MultiheadAttention extends Module {
         }
 
         double p = isTraining() ? dropout : 0.0;
-        var r = Attention.attend(q, k, v, bias, guard, 1.0 / Math.sqrt(headDim), p, null, needWeights);
+        var r = Attention.attend(q, k, v, bias, guard, 1.0, p, null, needWeights);
 
         // Merge the heads back into the input's layout and project: [N, H, L, Dh] -> [A, B, E].
         Tensor merged = (batchFirst ? r.output().permute(0, 2, 1, 3) : r.output().permute(2, 0, 1, 3)).reshape(-1, e);
