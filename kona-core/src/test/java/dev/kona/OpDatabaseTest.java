@@ -201,7 +201,8 @@ class OpDatabaseTest {
             "topk", "sort", "argsort", "reshape", "view", "permute", "transpose", "t", "slice", "narrow", "select", "expand",
             "squeeze", "unsqueeze", "flatten", "unflatten", "contiguous", "index", "im2col", "col2im", "unfold", "fold",
             "winogradInput", "winogradOutput", "conv1d", "conv2d", "convTranspose2d", "maxPool1d", "maxPool2d", "avgPool1d",
-            "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool2d");
+            "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool2d",
+            "layerNorm", "batchNorm", "groupNorm", "embedding", "scaledDotProductAttention");
 
     @Test
     void everyPublicOpHasAnEntry() {
@@ -235,7 +236,8 @@ class OpDatabaseTest {
             "bmm", "softmax", "logSoftmax", "sum", "mean", "prod", "amax", "var", "norm", "logsumexp", "cumsum", "cumprod",
             "reshape", "permute", "slice", "narrow", "select", "expand", "flatten", "index", "cat", "gather", "scatter",
             "scatterAdd", "indexSelect", "maskedFill", "im2col", "col2im", "winogradInput", "winogradOutput", "conv2d",
-            "convTranspose2d");
+            "convTranspose2d",
+            "layerNorm", "batchNorm", "groupNorm", "scaledDotProductAttention");
 
     static Stream<OpInfo> differentiableEntries() {
         return OpDatabase.all().stream().filter(o -> o.grad().kind() != Grad.NONE);

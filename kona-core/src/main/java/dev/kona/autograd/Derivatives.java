@@ -75,7 +75,9 @@ public final class Derivatives {
             case COS -> g.mul(x.sin()).neg();
             case TANH -> g.mul(out.square().rsub(1.0));
             case SIGMOID -> g.mul(out.mul(out.rsub(1.0)));
-            case RELU -> g.mul(x.gt(0.0).to(g.dtype()));
+            // where, not g * mask: one pass and no float mask; an inactive unit passes 0 even for
+            // a NaN gradient, as PyTorch's threshold_backward.
+            case RELU -> Tensor.where(x.gt(0.0), g, 0.0);
             case GELU -> {
                 Tensor cdf = x.mul(Math.sqrt(0.5)).erf().add(1.0).mul(0.5);
                 Tensor pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);

@@ -300,4 +300,54 @@ public final class F {
     public static Tensor fold(Tensor cols, int[] outputSize, int[] kernel, int[] dilation, int[] padding, int[] stride) {
         return ConvOps.fold(cols, outputSize, kernel, dilation, padding, stride);
     }
+
+    // ---------------------------------------------------------------- normalisation, embedding, attention
+    // The math lives in Normalization, Embeddings and Attention; these delegate to it.
+
+    /**
+     * Layer normalisation over the trailing {@code normalizedShape} of {@code x}; weight and bias
+     * (nullable) have that shape. See {@link Normalization#layerNorm}.
+     */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        return Normalization.layerNorm(x, normalizedShape, weight, bias, eps);
+    }
+
+    /**
+     * Batch normalisation of {@code x [N, C, *]}: batch statistics in training (updating the running
+     * ones in place when given), running statistics otherwise. See {@link Normalization#batchNorm}.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        return Normalization.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
+    /** Group normalisation of {@code x [N, C, *]} in {@code numGroups} groups. See {@link Normalization#groupNorm}. */
+    public static Tensor groupNorm(Tensor x, int numGroups, Tensor weight, Tensor bias, double eps) {
+        return Normalization.groupNorm(x, numGroups, weight, bias, eps);
+    }
+
+    /** The rows of {@code weight [num, dim]} at the indices {@code input [*]}: {@code [*, dim]}. See {@link Embeddings#embedding}. */
+    public static Tensor embedding(Tensor input, Tensor weight) {
+        return Embeddings.embedding(input, weight);
+    }
+
+    /** Embedding look-up with a padding index (no gradient to its row) and a max norm, both nullable. */
+    public static Tensor embedding(Tensor input, Tensor weight, Integer paddingIdx, Double maxNorm, double normType) {
+        return Embeddings.embedding(input, weight, paddingIdx, maxNorm, normType);
+    }
+
+    /** {@code softmax(q kᵀ / sqrt(E)) v}. See {@link Attention#scaledDotProductAttention(Tensor, Tensor, Tensor)}. */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value) {
+        return Attention.scaledDotProductAttention(query, key, value);
+    }
+
+    /**
+     * Scaled dot-product attention as PyTorch's: a bool {@code attnMask} marks with true the
+     * positions that take part, a float one is added; {@code scale} null means {@code 1 / sqrt(E)}.
+     * See {@link Attention#scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor, double, boolean, Double)}.
+     */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor attnMask, double dropoutP,
+                                                   boolean isCausal, Double scale) {
+        return Attention.scaledDotProductAttention(query, key, value, attnMask, dropoutP, isCausal, scale);
+    }
 }

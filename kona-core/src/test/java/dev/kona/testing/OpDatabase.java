@@ -35,6 +35,7 @@ public final class OpDatabase {
         all.addAll(RandomOps.all());
         all.addAll(WindowOps.all());
         all.addAll(ConvolutionOps.all());
+        all.addAll(NnOps.all());
         Set<String> names = new LinkedHashSet<>();
         for (OpInfo op : all) {
             if (!names.add(op.name())) throw new IllegalStateException("OpDatabase: two entries named " + op.name());
