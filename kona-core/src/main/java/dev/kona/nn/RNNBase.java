@@ -161,6 +161,10 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
             throw new IllegalArgumentException(who + ": input is " + input.dtype() + " but the parameters are " + dt
                     + " (convert one of them: input.to(" + dt + ") or module.to(" + input.dtype() + "))");
         }
+        if (!input.device().equals(weightIh(0, 0).device())) {
+            throw new IllegalArgumentException(who + ": input is on " + input.device() + " but the parameters are on "
+                    + weightIh(0, 0).device() + " (move the input with x.to(module.device()))");
+        }
         return input;
     }
 
@@ -175,6 +179,10 @@ public abstract sealed class RNNBase extends Module permits RNN, LSTM, GRU {
         }
         if (s.dtype() != input.dtype()) {
             throw new IllegalArgumentException(mode.layerName + ": " + name + " is " + s.dtype() + " but the input is " + input.dtype());
+        }
+        if (!s.device().equals(input.device())) {
+            throw new IllegalArgumentException(mode.layerName + ": " + name + " is on " + s.device() + " but the input is on "
+                    + input.device());
         }
         return unbatched ? s.unsqueeze(1) : s;
     }

@@ -95,6 +95,10 @@ public abstract sealed class RNNCellBase extends Module permits RNNCell, LSTMCel
             throw new IllegalArgumentException(who + ": input is " + input.dtype() + " but the parameters are " + dt
                     + " (convert one of them: input.to(" + dt + ") or module.to(" + input.dtype() + "))");
         }
+        if (!input.device().equals(weightIh().device())) {
+            throw new IllegalArgumentException(who + ": input is on " + input.device() + " but the parameters are on "
+                    + weightIh().device() + " (move the input with x.to(module.device()))");
+        }
         int[] stateShape = input.dim() == 2 ? new int[] {input.size(0), hiddenSize} : new int[] {hiddenSize};
         h = state(who, "h", h, stateShape, input);
         if (mode == Recurrent.Mode.LSTM) c = state(who, "c", c, stateShape, input);
@@ -109,6 +113,9 @@ public abstract sealed class RNNCellBase extends Module permits RNNCell, LSTMCel
         }
         if (s.dtype() != input.dtype()) {
             throw new IllegalArgumentException(who + ": " + name + " is " + s.dtype() + " but the input is " + input.dtype());
+        }
+        if (!s.device().equals(input.device())) {
+            throw new IllegalArgumentException(who + ": " + name + " is on " + s.device() + " but the input is on " + input.device());
         }
         return s;
     }

@@ -489,5 +489,13 @@ class RecurrentTest {
         assertEquals("LSTMCell: expected input [B, 3] or unbatched [3], got [2, 5]", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new GRUCell(3, 4).call(Tensor.zeros(2, 3), Tensor.zeros(3, 4)));
         assertEquals("GRUCell: expected h [2, 4] for input [2, 3], got [3, 4]", e.getMessage());
+        var moved = new GRU(3, 4);
+        moved.to(TestDevice.DEVICE);
+        e = assertThrows(IllegalArgumentException.class, () -> moved.call(Tensor.zeros(5, 2, 3)));
+        assertEquals("GRU: input is on cpu but the parameters are on testdev:0 (move the input with x.to(module.device()))",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> moved.call(Tensor.zeros(5, 2, 3).to(TestDevice.DEVICE),
+                Tensor.zeros(1, 2, 4)));
+        assertEquals("GRU: h0 is on cpu but the input is on testdev:0", e.getMessage());
     }
 }
