@@ -17,7 +17,9 @@ import dev.kona.Generator;
  *                      (the states {@code h0}/{@code hN} stay {@code [layers*directions, B, H]}, as in PyTorch)
  * @param dropout       probability of dropout on the output of every layer but the last, in training, in [0, 1)
  * @param bidirectional whether each layer also runs backwards in time; outputs are then {@code 2*H} wide
- * @param generator     the source of the initial weights (null: the global generator)
+ * @param generator     the source of the initial weights (null: the global generator); each layer
+ *                      built with these options draws from it in turn, so two layers built from
+ *                      the same options get different weights
  */
 public record RNNOptions(int numLayers, boolean bias, boolean batchFirst, double dropout, boolean bidirectional,
                          Generator generator) {
