@@ -22,7 +22,8 @@ public final class Main implements Runnable {
             "linreg-torch", dev.kona.examples.LinearRegressionTorchStyle::main,
             "mnist-torch", dev.kona.examples.MnistTorchStyle::main,
             "mnist", dev.kona.examples.MnistKeras::main,
-            "linreg", dev.kona.examples.LinearRegressionKeras::main));
+            "linreg", dev.kona.examples.LinearRegressionKeras::main,
+            "lstm", dev.kona.examples.LstmParity::main));
 
     /** Benchmarks, by name. */
     static final Map<String, String> BENCHES = new TreeMap<>(Map.of(

@@ -31,6 +31,13 @@ final class ReduceCpu {
         int rank = xl.rank();
         boolean[] reduced = new boolean[rank];
         for (int a : op.axes()) reduced[a] = true;
+        if (columnReduction(op.kind(), x, reduced)) {
+            int rows = 1;
+            for (int d = 0; d < rank && reduced[d]; d++) rows *= xl.shape()[d];
+            columnsF32(op.kind(), (float[]) arr(x), xl.offset(), rows, (int) (xl.numel() / rows), (float[]) arr(out),
+                    out.layout().offset());
+            return;
+        }
         int nKept = 0;
         for (int d = 0; d < rank; d++) if (!reduced[d]) nKept++;
         // Permute: kept axes first, reduced axes last.
@@ -58,6 +65,77 @@ final class ReduceCpu {
         int base = x.layout().offset();
         int[] bases = rowBases(keptShape, keptStrides, base, (int) outer);
         reduceRows(op.kind(), x, bases, (int) inner, out);
+    }
+
+    /**
+     * True for a float32 sum, max or min over the leading axes of a contiguous tensor (the bias
+     * gradient of a linear layer: {@code [N, F] -> [F]}): {@link #columnsF32} reduces it in place.
+     * The general path would first copy the transposed tensor element by element.
+     */
+    private static boolean columnReduction(ReduceKind k, Tensor x, boolean[] reduced) {
+        if (x.dtype() != DType.FLOAT32 || !x.layout().isContiguous() || x.numel() == 0) return false;
+        if (k != ReduceKind.SUM && k != ReduceKind.MAX && k != ReduceKind.MIN) return false;
+        int r = 0;
+        while (r < reduced.length && reduced[r]) r++;
+        if (r == 0 || r == reduced.length) return false;
+        for (int d = r; d < reduced.length; d++) if (reduced[d]) return false;
+        return true;
+    }
+
+    /**
+     * o[j] = a[off + j] (op) a[off + cols + j] (op) ... over {@code rows} rows, each column in row
+     * order whatever the thread count (threads split the columns). Columns go in tiles that keep
+     * their accumulators in L1.
+     */
+    private static void columnsF32(ReduceKind k, float[] a, int off, int rows, int cols, float[] o, int oo) {
+        int grain = Math.max(4 * L, CHUNK / Math.max(1, rows));
+        Parallel.forRange(cols, grain, (s, e) -> {
+            for (int t = s; t < e; t += 2048) columnTileF32(k, a, off, rows, cols, o, oo, t, Math.min(e, t + 2048));
+        });
+    }
+
+    private static void columnTileF32(ReduceKind k, float[] a, int off, int rows, int cols, float[] o, int oo, int s, int e) {
+        System.arraycopy(a, off + s, o, oo + s, e - s);
+        switch (k) {
+            case SUM -> columnSum(a, off, rows, cols, o, oo, s, e);
+            case MAX -> columnMax(a, off, rows, cols, o, oo, s, e);
+            default -> columnMin(a, off, rows, cols, o, oo, s, e);
+        }
+    }
+
+    private static void columnSum(float[] a, int off, int rows, int cols, float[] o, int oo, int s, int e) {
+        int bound = s + S.loopBound(e - s);
+        for (int r = 1; r < rows; r++) {
+            int base = off + r * cols, j = s;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(S, o, oo + j).add(FloatVector.fromArray(S, a, base + j)).intoArray(o, oo + j);
+            }
+            for (; j < e; j++) o[oo + j] += a[base + j];
+        }
+    }
+
+    private static void columnMax(float[] a, int off, int rows, int cols, float[] o, int oo, int s, int e) {
+        int bound = s + S.loopBound(e - s);
+        for (int r = 1; r < rows; r++) {
+            int base = off + r * cols, j = s;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(S, o, oo + j).lanewise(VectorOperators.MAX, FloatVector.fromArray(S, a, base + j))
+                        .intoArray(o, oo + j);
+            }
+            for (; j < e; j++) o[oo + j] = Math.max(o[oo + j], a[base + j]);
+        }
+    }
+
+    private static void columnMin(float[] a, int off, int rows, int cols, float[] o, int oo, int s, int e) {
+        int bound = s + S.loopBound(e - s);
+        for (int r = 1; r < rows; r++) {
+            int base = off + r * cols, j = s;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(S, o, oo + j).lanewise(VectorOperators.MIN, FloatVector.fromArray(S, a, base + j))
+                        .intoArray(o, oo + j);
+            }
+            for (; j < e; j++) o[oo + j] = Math.min(o[oo + j], a[base + j]);
+        }
     }
 
     // The reduced dimensions (the last ones) must form one stride-1 run for the row kernels.

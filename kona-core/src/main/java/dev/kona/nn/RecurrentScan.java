@@ -1,0 +1,245 @@
+package dev.kona.nn;
+
+import dev.kona.MemoryScope;
+import dev.kona.Tensor;
+import dev.kona.autograd.Autograd;
+import dev.kona.autograd.Function;
+import dev.kona.autograd.GradMode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One layer and one direction of a recurrent network over a whole sequence, as a single autograd
+ * node with backpropagation through time written by hand in Kona's ops (so it runs on every
+ * backend). Inputs, in this order: {@code xproj [T, B, gates*H]}, the input projection
+ * {@code x W_ih^T} of every step (no bias); {@code h0 [B, H]}; {@code c0 [B, H]} for the LSTM only;
+ * {@code whh [gates*H, H]}; then, for a layer with biases, {@code bih} and {@code bhh [gates*H]}
+ * (added at each step: adding them to xproj would be one more pass over it, and the GRU's
+ * {@code b_hn} must stay inside {@code r * (W_hn h + b_hn)} anyway). The output packs the hidden state of every step in time order, {@code [T, B, H]}, plus, for the
+ * LSTM, one more row holding the final cell state.
+ *
+ * <p>Why one node instead of the cells' ops recorded step by step (measured, LSTM H=256, T=100,
+ * B=32): the weight gradient {@code dW_hh} becomes one {@code [gates*H, T*B] x [T*B, H]} product
+ * instead of T products with an inner dimension of B, each added into the running sum; the
+ * per-step slices of xproj and of the output no longer each send back a gradient as large as the
+ * whole sequence; and the per-step temporaries live in a {@link MemoryScope} per step, so their
+ * buffers are reused warm.
+ *
+ * <p>When the backward pass itself is recorded ({@code createGraph}, for gradients of gradients),
+ * backward differentiates {@link Recurrent#referenceScan} instead, so higher derivatives are exact.
+ */
+final class RecurrentScan extends Function {
+    private final Recurrent.Mode mode;
+    private final boolean reverse;
+
+    // What forward keeps for backward, per time index t (not per step: reverse runs t from T-1 to 0).
+    private Tensor[] inputs;
+    private Tensor packed;
+    private Tensor[] act;      // LSTM: sigmoid(i, f) [B, 2H]; GRU: sigmoid(r, z) [B, 2H]
+    private Tensor[] g;        // LSTM: tanh(g); GRU: n
+    private Tensor[] o;        // LSTM: sigmoid(o); GRU: W_hn h + b_hn
+    private Tensor[] tanhC;    // LSTM: tanh(c_t)
+    private Tensor[] c;        // LSTM: c_t
+
+    private RecurrentScan(Recurrent.Mode mode, boolean reverse) {
+        this.mode = mode;
+        this.reverse = reverse;
+    }
+
+    /** Runs the scan; c0 only for the LSTM (null otherwise); bih and bhh both, or neither (null). */
+    static Tensor run(Recurrent.Mode mode, boolean reverse, Tensor xproj, Tensor h0, Tensor c0, Tensor whh, Tensor bih,
+                      Tensor bhh) {
+        List<Tensor> in = new ArrayList<>(6);
+        in.add(xproj);
+        in.add(h0);
+        if (mode == Recurrent.Mode.LSTM) in.add(c0);
+        in.add(whh);
+        if (bih != null) {
+            in.add(bih);
+            in.add(bhh);
+        }
+        return new RecurrentScan(mode, reverse).apply(in.toArray(new Tensor[0]));
+    }
+
+    @Override
+    protected String name() {
+        return mode.layerName + "Scan";
+    }
+
+    private boolean lstm() {
+        return mode == Recurrent.Mode.LSTM;
+    }
+
+    private Tensor whh() {
+        return inputs[lstm() ? 3 : 2];
+    }
+
+    private Tensor bih() {
+        int i = lstm() ? 4 : 3;
+        return inputs.length > i ? inputs[i] : null;
+    }
+
+    private Tensor bhh() {
+        int i = lstm() ? 5 : 4;
+        return inputs.length > i ? inputs[i] : null;
+    }
+
+    @Override
+    protected Tensor forward(Context ctx, Tensor... in) {
+        this.inputs = in;
+        // W_hh^T contiguous once, so that each step's product packs plain rows, not a transpose.
+        Tensor xproj = in[0], h = in[1], whhT = whh().t().contiguous(), bih = bih(), bhh = bhh();
+        // RNN and LSTM add both biases to the same pre-activations: one vector per scan.
+        Tensor bias = bih == null || mode == Recurrent.Mode.GRU ? null : bih.add(bhh);
+        int steps = xproj.size(0), batch = xproj.size(1), hid = whh().size(1);
+        packed = Tensor.empty(new int[] {lstm() ? steps + 1 : steps, batch, hid}, xproj.dtype(), xproj.device());
+        act = new Tensor[steps];
+        g = new Tensor[steps];
+        o = new Tensor[steps];
+        if (lstm()) {
+            tanhC = new Tensor[steps];
+            c = new Tensor[steps];
+        }
+        Tensor cell = lstm() ? in[2] : null;
+        for (int s = 0; s < steps; s++) {
+            int t = reverse ? steps - 1 - s : s;
+            Tensor out = packed.select(0, t);
+            try (var scope = MemoryScope.open()) {
+                Tensor xp = xproj.select(0, t);
+                Tensor hp = h.matmul(whhT);
+                if (bias != null) hp.addInPlace(bias);
+                switch (mode) {
+                    case RNN_TANH -> out.copyFrom(hp.addInPlace(xp).tanh());
+                    case RNN_RELU -> out.copyFrom(hp.addInPlace(xp).relu());
+                    case LSTM -> {
+                        Tensor gates = hp.addInPlace(xp);
+                        Tensor sif = scope.keep(gates.narrow(1, 0, 2 * hid).sigmoid());
+                        Tensor gg = scope.keep(gates.narrow(1, 2 * hid, hid).tanh());
+                        Tensor og = scope.keep(gates.narrow(1, 3 * hid, hid).sigmoid());
+                        cell = scope.keep(sif.narrow(1, hid, hid).mul(cell).addInPlace(sif.narrow(1, 0, hid).mul(gg)));
+                        Tensor tc = scope.keep(cell.tanh());
+                        out.copyFrom(og.mul(tc));
+                        act[t] = sif;
+                        g[t] = gg;
+                        o[t] = og;
+                        c[t] = cell;
+                        tanhC[t] = tc;
+                    }
+                    case GRU -> {
+                        if (bhh != null) {
+                            hp.addInPlace(bhh);
+                            xp = xp.add(bih);
+                        }
+                        Tensor rz = scope.keep(xp.narrow(1, 0, 2 * hid).add(hp.narrow(1, 0, 2 * hid)).sigmoid());
+                        Tensor hn = scope.keep(hp).narrow(1, 2 * hid, hid);
+                        Tensor n = scope.keep(rz.narrow(1, 0, hid).mul(hn).addInPlace(xp.narrow(1, 2 * hid, hid)).tanh());
+                        // h' = n + z * (h - n)
+                        out.copyFrom(h.sub(n).mulInPlace(rz.narrow(1, hid, hid)).addInPlace(n));
+                        act[t] = rz;
+                        g[t] = n;
+                        o[t] = hn;
+                    }
+                }
+            }
+            h = out;
+        }
+        if (lstm()) packed.select(0, steps).copyFrom(cell);
+        return packed;
+    }
+
+    @Override
+    protected Tensor[] backward(Context ctx, Tensor gradOutput) {
+        if (GradMode.isEnabled()) return recordedBackward(gradOutput);
+        Tensor xproj = inputs[0], h0 = inputs[1], whh = whh();
+        int steps = xproj.size(0), batch = xproj.size(1), hid = whh.size(1);
+        int width = whh.size(0);
+        // Gradients of the pre-activations: of xproj, and (GRU) of W_hh h + b_hh, which differ in the n block.
+        Tensor dx = Tensor.empty(new int[] {steps, batch, width}, xproj.dtype(), xproj.device());
+        Tensor dhp = mode == Recurrent.Mode.GRU ? Tensor.empty(dx.shape(), dx.dtype(), dx.device()) : dx;
+        Tensor dh = null, dc = lstm() ? gradOutput.select(0, steps) : null;
+        for (int s = 0; s < steps; s++) {
+            int t = reverse ? s : steps - 1 - s;
+            int prev = reverse ? t + 1 : t - 1;
+            boolean first = prev < 0 || prev >= steps;
+            Tensor hPrev = first ? h0 : packed.select(0, prev);
+            try (var scope = MemoryScope.open()) {
+                Tensor dht = gradOutput.select(0, t);
+                dh = dh == null ? dht : dh.addInPlace(dht);
+                Tensor dxt = dx.select(0, t);
+                switch (mode) {
+                    case RNN_TANH -> {
+                        Tensor ht = packed.select(0, t);
+                        dxt.copyFrom(ht.mul(ht).rsub(1).mulInPlace(dh));
+                    }
+                    case RNN_RELU -> dxt.copyFrom(Tensor.where(packed.select(0, t).gt(0), dh, 0.0));
+                    case LSTM -> {
+                        Tensor sif = act[t], i = sif.narrow(1, 0, hid), f = sif.narrow(1, hid, hid);
+                        Tensor gg = g[t], og = o[t], tc = tanhC[t];
+                        Tensor cPrev = first ? inputs[2] : c[prev];
+                        // dc += dh * o * (1 - tanh(c)^2)
+                        Tensor dct = tc.mul(tc).rsub(1).mulInPlace(og).mulInPlace(dh);
+                        dc = dc == null ? dct : dct.addInPlace(dc);
+                        dxt.narrow(1, 0, hid).copyFrom(dc.mul(gg));
+                        dxt.narrow(1, hid, hid).copyFrom(dc.mul(cPrev));
+                        dxt.narrow(1, 0, 2 * hid).mulInPlace(sif.rsub(1).mulInPlace(sif));
+                        dxt.narrow(1, 2 * hid, hid).copyFrom(gg.mul(gg).rsub(1).mulInPlace(i).mulInPlace(dc));
+                        dxt.narrow(1, 3 * hid, hid).copyFrom(og.rsub(1).mulInPlace(og).mulInPlace(tc).mulInPlace(dh));
+                        dc = scope.keep(dc.mul(f));
+                    }
+                    case GRU -> {
+                        Tensor rz = act[t], r = rz.narrow(1, 0, hid), z = rz.narrow(1, hid, hid);
+                        Tensor n = g[t], hn = o[t];
+                        Tensor dht2 = dhp.select(0, t);
+                        // dn_pre = dh * (1 - z) * (1 - n^2)
+                        Tensor dn = n.mul(n).rsub(1).mulInPlace(z.rsub(1)).mulInPlace(dh);
+                        dxt.narrow(1, 2 * hid, hid).copyFrom(dn);
+                        dht2.narrow(1, 2 * hid, hid).copyFrom(dn.mul(r));
+                        dxt.narrow(1, 0, hid).copyFrom(dn.mul(hn));
+                        dxt.narrow(1, hid, hid).copyFrom(hPrev.sub(n).mulInPlace(dh));
+                        dxt.narrow(1, 0, 2 * hid).mulInPlace(rz.rsub(1).mulInPlace(rz));
+                        dht2.narrow(1, 0, 2 * hid).copyFrom(dxt.narrow(1, 0, 2 * hid));
+                        dh = scope.keep(dht2.matmul(whh).addInPlace(dh.mul(z)));
+                    }
+                }
+                if (mode != Recurrent.Mode.GRU) dh = scope.keep(dxt.matmul(whh));
+            }
+        }
+        // dW_hh: one product over every step, [gates*H, T*B] x [T*B, H].
+        int w = lstm() ? 3 : 2;
+        Tensor dWhh = null;
+        if (ctx.needsInputGrad(w)) {
+            Tensor hPrevAll = hiddenBefore(h0, steps);
+            dWhh = dhp.reshape(steps * batch, width).t().matmul(hPrevAll.reshape(steps * batch, hid));
+        }
+        List<Tensor> grads = new ArrayList<>(5);
+        grads.add(dx);
+        grads.add(dh);
+        if (lstm()) grads.add(dc);
+        grads.add(dWhh);
+        if (bih() != null) {
+            Tensor dbih = ctx.needsInputGrad(w + 1) || ctx.needsInputGrad(w + 2) ? dx.sum(new int[] {0, 1}, false) : null;
+            grads.add(ctx.needsInputGrad(w + 1) ? dbih : null);
+            grads.add(!ctx.needsInputGrad(w + 2) ? null : dhp == dx ? dbih : dhp.sum(new int[] {0, 1}, false));
+        }
+        return grads.toArray(new Tensor[0]);
+    }
+
+    /** The hidden state each time index t started from, {@code [T, B, H]}: h0 at the first step, else the previous output. */
+    private Tensor hiddenBefore(Tensor h0, int steps) {
+        if (steps == 1) return h0.unsqueeze(0);
+        Tensor rest = packed.narrow(0, reverse ? 1 : 0, steps - 1);
+        return reverse ? Tensor.cat(List.of(rest, h0.unsqueeze(0)), 0) : Tensor.cat(List.of(h0.unsqueeze(0), rest), 0);
+    }
+
+    /** Backward when it is itself recorded: differentiate the reference scan, step by step. */
+    private Tensor[] recordedBackward(Tensor gradOutput) {
+        Tensor ref = Recurrent.referenceScan(mode, reverse, inputs[0], inputs[1], lstm() ? inputs[2] : null, whh(), bih(), bhh());
+        List<Tensor> wrt = new ArrayList<>();
+        for (Tensor t : inputs) if (t.requiresGrad()) wrt.add(t);
+        Tensor[] grads = new Tensor[inputs.length];
+        if (wrt.isEmpty()) return grads;
+        List<Tensor> got = Autograd.grad(List.of(ref), wrt, List.of(gradOutput), true, true);
+        for (int i = 0, k = 0; i < inputs.length; i++) if (inputs[i].requiresGrad()) grads[i] = got.get(k++);
+        return grads;
+    }
+}
