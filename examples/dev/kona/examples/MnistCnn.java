@@ -17,7 +17,7 @@ import dev.kona.train.Sequential;
 
 /**
  * Keras's classic MNIST convnet in Java, trained one epoch with {@code fit}.
- * Run: {@code ./kona example mnist-cnn [--device cuda]}. The last line is the test accuracy (>= 0.985).
+ * Run: {@code ./kona example mnist-cnn [--device cuda] [seed]} (seed 42 by default). The last line is the test accuracy.
  *
  * <pre>{@code
  * model = keras.Sequential([keras.Input((28, 28, 1)),
@@ -32,8 +32,9 @@ public final class MnistCnn {
     private MnistCnn() {}
 
     public static void main(String[] args) {
-        Device device = ExampleArgs.parse(args).device();
-        Kona.manualSeed(42);
+        ExampleArgs cli = ExampleArgs.parse(args);
+        Device device = cli.device();
+        Kona.manualSeed(cli.intArg(0, 42));
         TrainTest mnist = Mnist.load();
         // [60000, 28, 28] bytes -> [60000, 28, 28, 1] in [0, 1]: channels last, as Keras
         Tensor xTrain = mnist.train().x().to(DType.FLOAT32).div(255).unsqueeze(-1);

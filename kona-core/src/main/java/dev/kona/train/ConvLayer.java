@@ -158,8 +158,10 @@ abstract sealed class ConvLayer extends Layer permits Conv1D, Conv2D {
         Tensor b = useBias ? param("bias") : null;
         Tensor k = param("kernel");
         Tensor y;
-        if (rank == 2) {
-            // NHWC -> NCHW, kernel [kh, kw, in, out] -> [out, in, kh, kw]
+        if (groups == 1 && inChannels < 8) {
+            y = channelsLast(inputs, k, b);
+        } else if (rank == 2) {
+            // Grouped: the nn functional, channels first. NHWC -> NCHW, kernel [kh, kw, in, out] -> [out, in, kh, kw].
             Tensor x = inputs.permute(0, 3, 1, 2);
             y = F.conv2d(x, k.permute(3, 2, 0, 1), b, strides, padding, dilationRate, groups).permute(0, 2, 3, 1);
         } else {
@@ -167,6 +169,64 @@ abstract sealed class ConvLayer extends Layer permits Conv1D, Conv2D {
             y = F.conv1d(x, k.permute(2, 1, 0), b, strides[0], padding, dilationRate[0], groups).permute(0, 2, 1);
         }
         return activation.apply(y);
+    }
+
+    /**
+     * The convolution in the channels-last layout itself (one group): the input's windows are
+     * gathered as strided views, one per kernel tap, stacked into rows {@code [N*positions,
+     * taps*C]} whose column order is the kernel's own {@code [k..., C]}, and multiplied by the kernel
+     * seen as {@code [taps*C, filters]} in one GEMM whose result is already {@code [N, ..., filters]}.
+     * Used for few input channels only. Measured on the mnist-cnn model (batch 128, 2 busy cores):
+     * for its first layer (1 channel) 15 ms forward and 22 ms backward against 35 and 60 through
+     * {@code F.conv2d}; for its second (32 channels) the stacked copy is the slow part (inner runs
+     * of only C floats: ~150 ms for the 85 MB of windows) and {@code F.conv2d}'s im2col kernel with
+     * per-sample GEMMs wins, the permutes cancelling between consecutive layers (a layer's NHWC
+     * output is a view of NCHW-contiguous data, which the next layer's permute gets back as it is).
+     */
+    private Tensor channelsLast(Tensor x, Tensor kernel, Tensor bias) {
+        int n = x.size(0);
+        int[] out = new int[rank];
+        if (padding.equals("same")) {
+            int[] before = new int[rank], after = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                int len = x.size(a + 1);
+                int o = Math.ceilDiv(len, strides[a]);
+                int total = Math.max(0, (o - 1) * strides[a] + dilationRate[a] * (kernelSize[a] - 1) + 1 - len);
+                before[a] = total / 2;
+                after[a] = total - before[a];
+            }
+            x = Pooling2D.pad(x, 1, before, after, 0);
+        }
+        for (int a = 0; a < rank; a++) {
+            out[a] = (x.size(a + 1) - dilationRate[a] * (kernelSize[a] - 1) - 1) / strides[a] + 1;
+        }
+        List<Tensor> taps = new ArrayList<>();
+        if (rank == 2) {
+            for (int i = 0; i < kernelSize[0]; i++) {
+                int r0 = i * dilationRate[0];
+                Tensor rows = x.slice(1, r0, r0 + (out[0] - 1) * strides[0] + 1, strides[0]);
+                for (int j = 0; j < kernelSize[1]; j++) {
+                    int c0 = j * dilationRate[1];
+                    taps.add(rows.slice(2, c0, c0 + (out[1] - 1) * strides[1] + 1, strides[1]));
+                }
+            }
+        } else {
+            for (int i = 0; i < kernelSize[0]; i++) {
+                int r0 = i * dilationRate[0];
+                taps.add(x.slice(1, r0, r0 + (out[0] - 1) * strides[0] + 1, strides[0]));
+            }
+        }
+        int patch = taps.size() * inChannels;
+        long positions = (long) n;
+        for (int o : out) positions *= o;
+        Tensor cols = taps.size() == 1 ? taps.get(0) : Tensor.stack(taps, rank + 1);   // [N, out..., taps, C]
+        Tensor y = cols.reshape(Math.toIntExact(positions), patch).matmul(kernel.reshape(patch, filters));
+        if (bias != null) y = y.add(bias);
+        int[] shape = new int[rank + 2];
+        shape[0] = n;
+        System.arraycopy(out, 0, shape, 1, rank);
+        shape[rank + 1] = filters;
+        return y.reshape(shape);
     }
 
     static List<Object> json(int[] v) {

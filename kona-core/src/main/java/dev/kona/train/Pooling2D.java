@@ -85,23 +85,23 @@ abstract sealed class Pooling2D extends Layer permits MaxPooling2D, AveragePooli
             y = isMax() ? F.maxPool2d(x, poolSize, strides, pad, new int[] {1, 1}, false)
                         : F.avgPool2d(x, poolSize, strides, pad, false, false);
         } else if (isMax()) {
-            y = F.maxPool2d(pad(x, before, after, Double.NEGATIVE_INFINITY), poolSize, strides, new int[] {0, 0}, new int[] {1, 1}, false);
+            y = F.maxPool2d(pad(x, 2, before, after, Double.NEGATIVE_INFINITY), poolSize, strides, new int[] {0, 0}, new int[] {1, 1}, false);
         } else {
-            Tensor sums = F.avgPool2d(pad(x, before, after, 0), poolSize, strides, new int[] {0, 0}, false, true);
+            Tensor sums = F.avgPool2d(pad(x, 2, before, after, 0), poolSize, strides, new int[] {0, 0}, false, true);
             Tensor counts;
             try (var g = GradMode.noGrad()) {
                 Tensor ones = Tensor.ones(new int[] {1, 1, x.size(2), x.size(3)}, x.dtype(), x.device());
-                counts = F.avgPool2d(pad(ones, before, after, 0), poolSize, strides, new int[] {0, 0}, false, true);
+                counts = F.avgPool2d(pad(ones, 2, before, after, 0), poolSize, strides, new int[] {0, 0}, false, true);
             }
             y = sums.div(counts);
         }
         return y.permute(0, 2, 3, 1);
     }
 
-    /** x [N, C, H, W] padded by before/after rows and columns of {@code value}. */
-    private static Tensor pad(Tensor x, int[] before, int[] after, double value) {
-        for (int a = 0; a < 2; a++) {
-            int dim = a + 2;
+    /** x padded by before[a]/after[a] entries of {@code value} along dims {@code first + a}. */
+    static Tensor pad(Tensor x, int first, int[] before, int[] after, double value) {
+        for (int a = 0; a < before.length; a++) {
+            int dim = first + a;
             List<Tensor> parts = new ArrayList<>();
             if (before[a] > 0) parts.add(block(x, dim, before[a], value));
             parts.add(x);
