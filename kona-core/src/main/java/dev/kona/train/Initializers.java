@@ -36,7 +36,9 @@ public enum Initializers {
     RANDOM_UNIFORM("random_uniform"),
     /** All zeros: Dense's default bias. */
     ZEROS("zeros"),
-    ONES("ones");
+    ONES("ones"),
+    /** An orthogonal matrix (rows or columns orthonormal): recurrent kernels' default. */
+    ORTHOGONAL("orthogonal");
 
     // The std of a standard normal truncated to [-2, 2]: Keras divides by it to keep the variance.
     private static final double TRUNCATED_STD = 0.87962566103423978;
@@ -57,6 +59,7 @@ public enum Initializers {
         return switch (this) {
             case ZEROS -> Init.zeros(w);
             case ONES -> Init.ones(w);
+            case ORTHOGONAL -> Init.orthogonal(w);
             case RANDOM_NORMAL -> Init.normal(w, 0, 0.05);
             case RANDOM_UNIFORM -> Init.uniform(w, -0.05, 0.05);
             case GLOROT_UNIFORM -> uniform(w, 6.0 / (fanIn(w) + fanOut(w)));

@@ -49,6 +49,22 @@ public final class LayerRegistry {
         FACTORIES.put("Reshape", c -> new Reshape(ints(c, "target_shape")));
         FACTORIES.put("Concatenate", c -> new Concatenate(integer(c, "axis")));
         FACTORIES.put("Add", c -> new Add());
+        FACTORIES.put("Conv1D", c -> ConvLayer.fromConfig(c, 1));
+        FACTORIES.put("Conv2D", c -> ConvLayer.fromConfig(c, 2));
+        FACTORIES.put("MaxPooling2D", c -> new MaxPooling2D(ints(c, "pool_size"), ints(c, "strides"), string(c, "padding")));
+        FACTORIES.put("AveragePooling2D", c -> new AveragePooling2D(ints(c, "pool_size"), ints(c, "strides"), string(c, "padding")));
+        FACTORIES.put("BatchNormalization", c -> new BatchNormalization(integer(c, "axis"), number(c, "momentum"),
+                number(c, "epsilon"), bool(c, "center"), bool(c, "scale")));
+        FACTORIES.put("LayerNormalization", c -> new LayerNormalization(number(c, "epsilon"), bool(c, "center"), bool(c, "scale")));
+        FACTORIES.put("Embedding", c -> new Embedding(integer(c, "input_dim"), integer(c, "output_dim"),
+                c.containsKey("mask_zero") && bool(c, "mask_zero")));
+        FACTORIES.put("SimpleRNN", c -> new SimpleRNN(integer(c, "units"), string(c, "activation"), bool(c, "return_sequences"),
+                bool(c, "go_backwards"), bool(c, "use_bias")));
+        FACTORIES.put("LSTM", c -> new LSTM(integer(c, "units"), bool(c, "return_sequences"), bool(c, "go_backwards"), bool(c, "use_bias")));
+        FACTORIES.put("GRU", c -> new GRU(integer(c, "units"), bool(c, "return_sequences"), bool(c, "go_backwards"), bool(c, "use_bias")));
+        FACTORIES.put("MultiHeadAttention", c -> new MultiHeadAttention(integer(c, "num_heads"), integer(c, "key_dim"),
+                integer(c, "value_dim"), number(c, "dropout"), bool(c, "use_bias")));
+        FACTORIES.put("GlobalAveragePooling2D", c -> new GlobalAveragePooling2D(c.containsKey("keepdims") && bool(c, "keepdims")));
     }
 
     /** Registers (or replaces) the factory for layers whose {@link Layer#getConfig()} came from class {@code className}. */

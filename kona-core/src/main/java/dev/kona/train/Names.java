@@ -22,7 +22,7 @@ final class Names {
     /** Keras's {@code to_snake_case}: {@code InputLayer} to {@code input_layer}, {@code AUC} to {@code auc}. */
     static String snake(String className) {
         String s = className.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-        s = s.replaceAll("([a-z0-9])([A-Z])", "$1_$2");
+        s = s.replaceAll("([a-z])([A-Z])", "$1_$2");   // as Keras: Conv2D -> conv2d
         return s.toLowerCase(java.util.Locale.ROOT);
     }
 
