@@ -23,7 +23,8 @@ public final class Main implements Runnable {
             "mnist-torch", dev.kona.examples.MnistTorchStyle::main,
             "mnist", dev.kona.examples.MnistKeras::main,
             "linreg", dev.kona.examples.LinearRegressionKeras::main,
-            "lstm", dev.kona.examples.LstmParity::main));
+            "lstm", dev.kona.examples.LstmParity::main,
+            "char-lm", dev.kona.examples.CharLm::main));
 
     /** Benchmarks, by name. */
     static final Map<String, String> BENCHES = new TreeMap<>(Map.of(
