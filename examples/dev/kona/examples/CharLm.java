@@ -32,9 +32,12 @@ import java.util.TreeSet;
  * training, the last 10% held out. A model that knows nothing scores ln(84) = 4.43 nats per
  * character; character frequencies alone give about 3.1.
  *
- * <p>Run: {@code ./kona example char-lm [steps] [--device cuda]} (default 500 steps). Every 50
- * steps it prints the mean training loss of those steps and the loss on held-out text; at the end
- * it writes a sample the model generates and, last, {@code final training loss: x.xxxx}.
+ * <p>Run: {@code ./kona example char-lm [steps] [--device cuda]} (default 600 steps of 32 windows
+ * of 64 characters, AdamW 2e-3). Every 50 steps it prints the mean training loss of those steps
+ * and the loss on held-out text; at the end it writes a sample the model generates and, last,
+ * {@code final training loss: x.xxxx}. Measured on 2 shared cores (load 5-8): the training loss
+ * falls below 1.7 (1.59 after 600 steps; held-out 1.82) in about 2.5 minutes; 800 steps reach
+ * 1.50 (held-out 1.74) in 3.2 minutes.
  */
 public final class CharLm {
     private CharLm() {}
@@ -102,7 +105,7 @@ public final class CharLm {
 
     public static void main(String[] args) {
         var cli = ExampleArgs.parse(args);
-        int steps = cli.intArg(0, 500);
+        int steps = cli.intArg(0, 600);
         Device device = cli.device();
         Kona.manualSeed(0);
         Corpus corpus = Corpus.load();
