@@ -113,14 +113,58 @@ def mnist_epoch(torch, data_dir, train_limit):
     return ms * full / n, correct / x_test.shape[0]
 
 
+def profile(torch, budget_ms):
+    """The rows of kona-bench's LayersProfile for PyTorch: each layer of the MNIST CNN at batch 128,
+    forward alone and forward+backward, and the Adam step."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    b = 128
+    conv1, conv2, pool = nn.Conv2d(1, 32, 3), nn.Conv2d(32, 64, 3), nn.MaxPool2d(2)
+    drop1, fc1, drop2, fc2 = nn.Dropout(0.25), nn.Linear(9216, 128), nn.Dropout(0.5), nn.Linear(128, 10)
+    x0 = torch.rand(b, 1, 28, 28)
+    x1 = torch.randn(b, 32, 26, 26).requires_grad_()
+    x2 = torch.randn(b, 64, 24, 24).requires_grad_()
+    x3 = torch.randn(b, 64, 12, 12).requires_grad_()
+    x5 = torch.randn(b, 128).requires_grad_()
+    logits = torch.randn(b, 10).requires_grad_()
+    labels = torch.randint(0, 10, (b,))
+    ce = nn.CrossEntropyLoss()
+    rows = [("conv1 1->32 (x no grad)", x0, lambda: conv1(x0)), ("relu [128,32,26,26]", x1, lambda: torch.relu(x1)),
+            ("conv2 32->64", x1, lambda: conv2(x1)), ("relu [128,64,24,24]", x2, lambda: torch.relu(x2)),
+            ("maxpool2 [128,64,24,24]", x2, lambda: pool(x2)), ("dropout0.25 [128,64,12,12]", x3, lambda: drop1(x3)),
+            ("flatten+fc1 9216->128", x3, lambda: fc1(x3.flatten(1))),
+            ("relu+dropout0.5+fc2", x5, lambda: fc2(drop2(torch.relu(x5)))), ("cross-entropy", logits, lambda: ce(logits, labels))]
+    print(f"torch, {torch.get_num_threads()} threads, batch {b} (ms, medians)")
+    print(f"{'layer':28s} {'forward':>9s} {'backward':>9s} {'total':>9s}")
+    total = 0.0
+    for name, x, fwd in rows:
+        f = median_ms(fwd, budget_ms)
+
+        def both(x=x, fwd=fwd):
+            y = fwd()
+            y.backward(torch.ones_like(y))
+            x.grad = None
+        fb = median_ms(both, budget_ms)
+        total += fb
+        print(f"{name:28s} {f:9.2f} {fb - f:9.2f} {fb:9.2f}")
+    params = [p for m in (conv1, conv2, fc1, fc2) for p in m.parameters()]
+    for p in params:
+        p.grad = torch.randn_like(p)
+    adam = torch.optim.Adam(params, lr=1e-3)
+    a = median_ms(adam.step, budget_ms)
+    print(f"{'adam step (1.2M params)':28s} {'':9s} {'':9s} {a:9.2f}")
+    print(f"{'sum':28s} {'':9s} {'':9s} {total + a:9.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--peer", choices=["torch"], default="torch")
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--budget-ms", type=float, default=3000.0)
-    ap.add_argument("--names", required=True)
+    ap.add_argument("--names", default="")
     ap.add_argument("--data", default=os.path.expanduser("~/.kona/datasets/mnist"))
     ap.add_argument("--train-limit", type=int, default=0)
+    ap.add_argument("--profile", action="store_true", help="print the MNIST CNN's per-layer times (LayersProfile's rows)")
     args = ap.parse_args()
     names = [n for n in args.names.split(",") if n]
     try:
@@ -129,6 +173,9 @@ def main():
         print(json.dumps({"error": f"torch is not installed for python3 ({e}); pip install torch"}))
         return 0
     torch.set_num_threads(args.threads)
+    if args.profile:
+        profile(torch, args.budget_ms)
+        return 0
     table = layer_workloads(torch, names)
     for name in names:
         if name == MNIST:
