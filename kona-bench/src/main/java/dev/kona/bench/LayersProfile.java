@@ -91,6 +91,26 @@ public final class LayersProfile {
                 adam.step();
             }
         }, budgetMs);
+        // A whole training step on a fixed batch, and fetching one shuffled batch from a DataLoader over 60,000 images.
+        var model = LayersBench.mnistCnn();
+        var opt = new Adam(model.parameters(), 1e-3);
+        Tensor xb = Tensor.rand(g, b, 1, 28, 28);
+        double stepMs = Timer.medianMs(() -> {
+            try (var scope = MemoryScope.open()) {
+                opt.zeroGrad();
+                ce.apply(model.call(xb), labels).backward();
+                opt.step();
+            }
+        }, budgetMs);
+        var loader = new dev.kona.data.DataLoader<>(dev.kona.data.Dataset.fromTensors(Tensor.rand(g, 60000, 1, 28, 28),
+                Tensor.randint(g, 0, 10, 60000)), b, true);
+        var it = new java.util.Iterator[] {loader.iterator()};
+        double batchMs = Timer.medianMs(() -> {
+            try (var scope = MemoryScope.open()) {
+                if (!it[0].hasNext()) it[0] = loader.iterator();
+                it[0].next();
+            }
+        }, budgetMs);
         System.out.printf(Locale.ROOT, "kona, %d threads, batch %d (ms, medians)%n", Kona.numThreads(), b);
         System.out.printf(Locale.ROOT, "%-28s %9s %9s %9s%n", "layer", "forward", "backward", "total");
         double sum = 0;
@@ -100,5 +120,7 @@ public final class LayersProfile {
         }
         System.out.printf(Locale.ROOT, "%-28s %9s %9s %9.2f%n", "adam step (1.2M params)", "", "", adamMs);
         System.out.printf(Locale.ROOT, "%-28s %9s %9s %9.2f%n", "sum", "", "", sum + adamMs);
+        System.out.printf(Locale.ROOT, "%-28s %9s %9s %9.2f%n", "whole step, fixed batch", "", "", stepMs);
+        System.out.printf(Locale.ROOT, "%-28s %9s %9s %9.2f%n", "DataLoader: one batch", "", "", batchMs);
     }
 }
