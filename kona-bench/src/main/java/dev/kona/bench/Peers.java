@@ -21,8 +21,15 @@ import java.util.Map;
 public final class Peers {
     private Peers() {}
 
-    /** A peer's best time for one workload and the thread count that gave it. */
-    public record PeerTime(double ms, int threads) {}
+    /**
+     * A peer's best time for one workload and the thread count that gave it; {@code extra} holds
+     * the other numbers of the peer's JSON line for that run (e.g. "accuracy"), or is empty.
+     */
+    public record PeerTime(double ms, int threads, Map<String, Double> extra) {
+        public PeerTime(double ms, int threads) {
+            this(ms, threads, Map.of());
+        }
+    }
 
     public static Path script() {
         String home = System.getProperty("kona.home", ".");
@@ -31,8 +38,16 @@ public final class Peers {
 
     /** Best time per workload name for one peer, or an empty map with a message when the peer is unavailable. */
     public static Map<String, PeerTime> run(String peer, List<String> names, int maxThreads, double budgetMs) {
+        return run(script(), peer, names, maxThreads, budgetMs, List.of());
+    }
+
+    /**
+     * As {@link #run(String, List, int, double)}, with another peer script (under tools/, same
+     * arguments and JSON lines) and extra arguments appended to its command line.
+     */
+    public static Map<String, PeerTime> run(Path script, String peer, List<String> names, int maxThreads, double budgetMs,
+                                            List<String> extraArgs) {
         Map<String, PeerTime> best = new HashMap<>();
-        Path script = script();
         if (!Files.exists(script)) {
             System.err.println("bench: " + script + " not found; set -Dkona.home to the Kona checkout");
             return best;
@@ -41,6 +56,7 @@ public final class Peers {
             List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), "--peer", peer,
                     "--threads", Integer.toString(threads), "--budget-ms", Double.toString(budgetMs),
                     "--names", String.join(",", names)));
+            cmd.addAll(extraArgs);
             var pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
             String t = Integer.toString(threads);
             // OpenBLAS and OpenMP read these when the library loads, so they are set before python starts.
@@ -62,7 +78,13 @@ public final class Peers {
                         String name = n.get("name").asText();
                         double ms = n.get("ms").asDouble();
                         PeerTime prev = best.get(name);
-                        if (prev == null || ms < prev.ms()) best.put(name, new PeerTime(ms, threads));
+                        Map<String, Double> extra = new java.util.LinkedHashMap<>();
+                        n.fields().forEachRemaining(f -> {
+                            if (!f.getKey().equals("name") && !f.getKey().equals("ms") && f.getValue().isNumber()) {
+                                extra.put(f.getKey(), f.getValue().asDouble());
+                            }
+                        });
+                        if (prev == null || ms < prev.ms()) best.put(name, new PeerTime(ms, threads, extra));
                     }
                 }
                 int rc = p.waitFor();

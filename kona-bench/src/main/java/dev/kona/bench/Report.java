@@ -5,12 +5,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** Prints a benchmark's table and its closing JSON line. speedup = peer_ms / kona_ms. */
 public final class Report {
     /** One row: a workload against one peer. */
-    public record Row(String name, double konaMs, double flops, String peer, double peerMs, int peerThreads) {
+    public record Row(String name, double konaMs, double flops, String peer, double peerMs, int peerThreads,
+                      Map<String, Double> extra) {
+        /** A row with no extra fields. */
+        public Row(String name, double konaMs, double flops, String peer, double peerMs, int peerThreads) {
+            this(name, konaMs, flops, peer, peerMs, peerThreads, Map.of());
+        }
+
         public double speedup() {
             return peerMs / konaMs;
         }
@@ -30,13 +37,14 @@ public final class Report {
     }
 
     public void print() {
-        System.out.printf(Locale.ROOT, "%-22s %10s %9s  %-9s %10s %5s %8s%n", "workload", "kona_ms", "GFLOP/s", "peer",
+        int w = Math.max(22, rows.stream().mapToInt(r -> r.name().length()).max().orElse(0));
+        System.out.printf(Locale.ROOT, "%-" + w + "s %10s %9s  %-9s %10s %5s %8s%n", "workload", "kona_ms", "GFLOP/s", "peer",
                 "peer_ms", "p_thr", "speedup");
         for (Row r : rows) {
             String gf = r.flops() > 0 ? String.format(Locale.ROOT, "%9.1f", r.flops() / r.konaMs() / 1e6) : "        -";
             String peerMs = Double.isNaN(r.peerMs()) ? "n/a" : String.format(Locale.ROOT, "%10.4f", r.peerMs());
             String sp = Double.isNaN(r.peerMs()) ? "n/a" : String.format(Locale.ROOT, "%7.2fx", r.speedup());
-            System.out.printf(Locale.ROOT, "%-22s %10.4f %s  %-9s %10s %5d %8s%n", r.name(), r.konaMs(), gf, r.peer(), peerMs,
+            System.out.printf(Locale.ROOT, "%-" + w + "s %10.4f %s  %-9s %10s %5d %8s%n", r.name(), r.konaMs(), gf, r.peer(), peerMs,
                     r.peerThreads(), sp);
         }
         var mapper = new ObjectMapper();
@@ -57,6 +65,10 @@ public final class Report {
                 o.put("peer_threads", r.peerThreads());
                 o.put("speedup", Math.round(r.speedup() * 1000) / 1000.0);
             }
+            r.extra().forEach((k, v) -> {
+                if (Double.isNaN(v)) o.putNull(k);
+                else o.put(k, Math.round(v * 1e4) / 1e4);
+            });
         }
         System.out.println(root.toString());
     }

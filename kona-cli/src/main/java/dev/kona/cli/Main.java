@@ -24,12 +24,14 @@ public final class Main implements Runnable {
             "mnist", dev.kona.examples.MnistKeras::main,
             "linreg", dev.kona.examples.LinearRegressionKeras::main,
             "lstm", dev.kona.examples.LstmParity::main,
-            "mnist-cnn", dev.kona.examples.MnistCnn::main));
+            "mnist-cnn", dev.kona.examples.MnistCnn::main,
+            "char-lm", dev.kona.examples.CharLm::main));
 
     /** Benchmarks, by name. */
     static final Map<String, String> BENCHES = new TreeMap<>(Map.of(
             "ops", "SGEMM, MLP products, elementwise and row reductions vs NumPy/OpenBLAS and PyTorch CPU",
             "storage", "Vector API kernels over heap arrays vs MemorySegments (the storage choice)",
+            "layers", "conv2d, LSTM, Transformer encoder layer (forward+backward) and an MNIST CNN epoch vs PyTorch CPU",
             "train", "seed-002 MLP training step (batch 32, 128) and a 1,000-op autograd chain vs PyTorch CPU",
             "mnist", "seed 002 trained for 2 epochs (batch 32, 128) in Kona, PyTorch CPU and Keras/TensorFlow CPU",
             "gpu", "SGEMM (fp32, TF32), copy/add/exp bandwidth, softmax, MLP epochs on a device vs PyTorch on the same GPU",
@@ -104,7 +106,7 @@ public final class Main implements Runnable {
         @Option(names = "--device", description = "Device of `bench gpu`, e.g. cuda, cuda:1, cpu (default: ${DEFAULT-VALUE}).")
         String device = "cuda";
 
-        @Option(names = "--quick", description = "`bench gpu` with small sizes: a smoke test that also runs on the CPU.")
+        @Option(names = "--quick", description = "`bench gpu` with small sizes: a smoke test that also runs on the CPU; `bench layers` trains the MNIST CNN on 6,400 images.")
         boolean quick;
 
         @Override
@@ -118,6 +120,7 @@ public final class Main implements Runnable {
                 case "ops" -> dev.kona.bench.OpsBench.run(budgetMs, filter);
                 case "storage" -> dev.kona.bench.StorageStudy.main(new String[0]);
                 case "train" -> dev.kona.bench.TrainBench.run(budgetMs);
+                case "layers" -> dev.kona.bench.LayersBench.run(budgetMs, filter, quick);
                 case "mnist" -> dev.kona.bench.MnistBench.run(2);
                 case "gpu" -> dev.kona.bench.GpuBench.run(dev.kona.Device.of(device), quick, budgetMs, filter);
                 case "gpu-steps" -> dev.kona.bench.GpuSteps.run(dev.kona.Device.of(device));
