@@ -36,16 +36,23 @@ final class WinogradRows {
         return new float[2 * tw + w + 2 * pw + 2 * L + 2];
     }
 
+    /** Scratch for {@link #input} over blocks of up to {@code rows} tile rows. */
+    static float[] inputScratch(int tw, int rows) {
+        return new float[(2 * (2 * rows + 2) + 8) * (tw + 1)];
+    }
+
     /**
-     * Input transform of tile row starting at image row {@code y0}: {@code out[at + k*plane + j] =
-     * (Bᵀ d_j B)[k]} for the {@code tw} tiles j of the row.
+     * Input transform of {@code rows} tile rows of one channel, the first reading image rows from
+     * {@code y0}: {@code out[at + r*tw + k*plane + j] = (Bᵀ d B)[k]} for tile j of tile row r. Each
+     * image row is split into even and odd columns once (neighbouring tile rows share two).
      */
-    static void input(float[] x, int xb, int rs, int cs, int h, int w, int y0, int pw, int tw, float[] sc, float[] pad,
+    static void input(float[] x, int xb, int rs, int cs, int h, int w, int y0, int pw, int tw, int rows, float[] sc, float[] pad,
                       float[] out, int at, int plane) {
-        int n = tw + 1;
-        // sc rows 0..3: even columns of input rows y0..y0+3 (image column 2m - pw); rows 4..7: odd
-        for (int a = 0; a < 4; a++) {
-            int y = y0 + a, e = a * n, o = (4 + a) * n;
+        int n = tw + 1, lines = 2 * rows + 2;
+        // sc rows 0..lines-1: even columns of image rows y0.. (column 2m - pw); the next lines rows: odd
+        int odd = lines * n;
+        for (int a = 0; a < lines; a++) {
+            int y = y0 + a, e = a * n, o = odd + a * n;
             if (y < 0 || y >= h) {
                 java.util.Arrays.fill(sc, e, e + n, 0f);
                 java.util.Arrays.fill(sc, o, o + n, 0f);
@@ -67,48 +74,50 @@ final class WinogradRows {
                 sc[o + m] = pad[2 * m + 1];
             }
         }
-        // Bᵀ down the rows, even and odd columns alike: rows 8..11 and 12..15
-        for (int half = 0; half < 2; half++) {
-            int src = half * 4 * n, dst = (8 + half * 4) * n;
-            int m = 0;
-            for (int bound = S.loopBound(n); m < bound; m += S.length()) {
-                var v0 = FloatVector.fromArray(S, sc, src + m);
-                var v1 = FloatVector.fromArray(S, sc, src + n + m);
-                var v2 = FloatVector.fromArray(S, sc, src + 2 * n + m);
-                var v3 = FloatVector.fromArray(S, sc, src + 3 * n + m);
-                v0.sub(v2).intoArray(sc, dst + m);
-                v1.add(v2).intoArray(sc, dst + n + m);
-                v2.sub(v1).intoArray(sc, dst + 2 * n + m);
-                v1.sub(v3).intoArray(sc, dst + 3 * n + m);
+        int t0 = 2 * lines * n;   // 8 rows: Bᵀ of the even columns (4), then of the odd ones
+        for (int r = 0; r < rows; r++) {
+            for (int half = 0; half < 2; half++) {
+                int src = half * odd + 2 * r * n, dst = t0 + half * 4 * n;
+                int m = 0;
+                for (int bound = S.loopBound(n); m < bound; m += S.length()) {
+                    var v0 = FloatVector.fromArray(S, sc, src + m);
+                    var v1 = FloatVector.fromArray(S, sc, src + n + m);
+                    var v2 = FloatVector.fromArray(S, sc, src + 2 * n + m);
+                    var v3 = FloatVector.fromArray(S, sc, src + 3 * n + m);
+                    v0.sub(v2).intoArray(sc, dst + m);
+                    v1.add(v2).intoArray(sc, dst + n + m);
+                    v2.sub(v1).intoArray(sc, dst + 2 * n + m);
+                    v1.sub(v3).intoArray(sc, dst + 3 * n + m);
+                }
+                for (; m < n; m++) {
+                    float v0 = sc[src + m], v1 = sc[src + n + m], v2 = sc[src + 2 * n + m], v3 = sc[src + 3 * n + m];
+                    sc[dst + m] = v0 - v2;
+                    sc[dst + n + m] = v1 + v2;
+                    sc[dst + 2 * n + m] = v2 - v1;
+                    sc[dst + 3 * n + m] = v1 - v3;
+                }
             }
-            for (; m < n; m++) {
-                float v0 = sc[src + m], v1 = sc[src + n + m], v2 = sc[src + 2 * n + m], v3 = sc[src + 3 * n + m];
-                sc[dst + m] = v0 - v2;
-                sc[dst + n + m] = v1 + v2;
-                sc[dst + 2 * n + m] = v2 - v1;
-                sc[dst + 3 * n + m] = v1 - v3;
-            }
-        }
-        // B along the columns: (te_j - te_j+1, to_j + te_j+1, te_j+1 - to_j, to_j - to_j+1)
-        for (int a = 0; a < 4; a++) {
-            int te = (8 + a) * n, to = (12 + a) * n, o = at + 4 * a * plane;
-            int j = 0;
-            for (int bound = S.loopBound(tw); j < bound; j += S.length()) {
-                var e0 = FloatVector.fromArray(S, sc, te + j);
-                var e1 = FloatVector.fromArray(S, sc, te + j + 1);
-                var o0 = FloatVector.fromArray(S, sc, to + j);
-                var o1 = FloatVector.fromArray(S, sc, to + j + 1);
-                e0.sub(e1).intoArray(out, o + j);
-                o0.add(e1).intoArray(out, o + plane + j);
-                e1.sub(o0).intoArray(out, o + 2 * plane + j);
-                o0.sub(o1).intoArray(out, o + 3 * plane + j);
-            }
-            for (; j < tw; j++) {
-                float e0 = sc[te + j], e1 = sc[te + j + 1], o0 = sc[to + j], o1 = sc[to + j + 1];
-                out[o + j] = e0 - e1;
-                out[o + plane + j] = o0 + e1;
-                out[o + 2 * plane + j] = e1 - o0;
-                out[o + 3 * plane + j] = o0 - o1;
+            // B along the columns: (te_j - te_j+1, to_j + te_j+1, te_j+1 - to_j, to_j - to_j+1)
+            for (int a = 0; a < 4; a++) {
+                int te = t0 + a * n, to = t0 + (4 + a) * n, o = at + r * tw + 4 * a * plane;
+                int j = 0;
+                for (int bound = S.loopBound(tw); j < bound; j += S.length()) {
+                    var e0 = FloatVector.fromArray(S, sc, te + j);
+                    var e1 = FloatVector.fromArray(S, sc, te + j + 1);
+                    var o0 = FloatVector.fromArray(S, sc, to + j);
+                    var o1 = FloatVector.fromArray(S, sc, to + j + 1);
+                    e0.sub(e1).intoArray(out, o + j);
+                    o0.add(e1).intoArray(out, o + plane + j);
+                    e1.sub(o0).intoArray(out, o + 2 * plane + j);
+                    o0.sub(o1).intoArray(out, o + 3 * plane + j);
+                }
+                for (; j < tw; j++) {
+                    float e0 = sc[te + j], e1 = sc[te + j + 1], o0 = sc[to + j], o1 = sc[to + j + 1];
+                    out[o + j] = e0 - e1;
+                    out[o + plane + j] = o0 + e1;
+                    out[o + 2 * plane + j] = e1 - o0;
+                    out[o + 3 * plane + j] = o0 - o1;
+                }
             }
         }
     }
@@ -117,16 +126,29 @@ final class WinogradRows {
      * Output-transform adjoint of tile row {@code i}: {@code out[at + k*plane + j] = (A u_j Aᵀ)[k]}
      * for the 2x2 gradient tiles u_j at rows 2i, 2i+1 (zeros past oh x ow).
      */
-    static void outputAdjoint(float[] dy, int yb, int rs, int cs, int oh, int ow, int i, int tw, float[] sc,
+    static void outputAdjoint(float[] dy, int yb, int rs, int cs, int oh, int ow, int i, int tw, float[] sc, float[] pad,
                               float[] out, int at, int plane) {
-        // sc rows 0, 1: even and odd columns of row 2i; rows 2, 3: of row 2i + 1
+        // sc rows 0, 1: even and odd columns of row 2i; rows 2, 3: of row 2i + 1 (zeros past oh x ow)
         for (int r = 0; r < 2; r++) {
             int y = 2 * i + r, e = 2 * r * tw, o = (2 * r + 1) * tw;
-            boolean inside = y < oh;
-            for (int j = 0; j < tw; j++) {
-                int c1 = 2 * j + 1;
-                sc[e + j] = inside ? dy[yb + y * rs + 2 * j * cs] : 0f;
-                sc[o + j] = inside && c1 < ow ? dy[yb + y * rs + c1 * cs] : 0f;
+            if (y >= oh) {
+                java.util.Arrays.fill(sc, e, o + tw, 0f);
+                continue;
+            }
+            // pad[0, ow) = the row; past ow it stays zero
+            int src = yb + y * rs;
+            if (cs == 1) System.arraycopy(dy, src, pad, 0, ow);
+            else for (int c = 0; c < ow; c++) pad[c] = dy[src + c * cs];
+            int j = 0;
+            for (; j + L <= tw; j += L) {
+                var lo = FloatVector.fromArray(S, pad, 2 * j);
+                var hi = FloatVector.fromArray(S, pad, 2 * j + L);
+                EVEN.selectFrom(lo, hi).intoArray(sc, e + j);
+                ODD.selectFrom(lo, hi).intoArray(sc, o + j);
+            }
+            for (; j < tw; j++) {
+                sc[e + j] = pad[2 * j];
+                sc[o + j] = pad[2 * j + 1];
             }
         }
         int j = 0;
@@ -224,7 +246,7 @@ final class WinogradRows {
         float[] f = new float[16];
         for (; j < tw; j++) {
             for (int k = 0; k < 16; k++) f[k] = v[at + k * ps + j];
-            WinogradCpu.bdbtF32(f);
+            bdbt(f);
             for (int k = 0; k < 16; k++) sc[k * n + 1 + j] = f[k];
         }
         // per image row r: even columns 2m - pw get (r, 0) of tile m and (r, 2) of tile m - 1, odd
@@ -244,12 +266,26 @@ final class WinogradRows {
                 sc[co + m] = sc[q1 + 1 + m] + sc[q3 + m];
             }
             int row = ob + y * w;
-            for (m = 0; m <= tw; m++) {
-                int x0 = 2 * m - pw, x1 = x0 + 1;
-                if (x0 >= 0 && x0 < w) dx[row + x0] += sc[ce + m];
-                if (x1 >= 0 && x1 < w) dx[row + x1] += sc[co + m];
+            // image columns 2m - pw and 2m - pw + 1 from (ce, co)[m]: interleaved vectors where a
+            // whole run of 2L columns lies inside the row, scalar at the edges
+            int mLo = (pw + 1) / 2;
+            m = 0;
+            for (; m < Math.min(mLo, tw + 1); m++) addPair(dx, row, w, 2 * m - pw, sc[ce + m], sc[co + m]);
+            for (; m + L <= tw + 1 && 2 * (m + L) - pw <= w; m += L) {
+                var e = FloatVector.fromArray(S, sc, ce + m);
+                var o = FloatVector.fromArray(S, sc, co + m);
+                int x0 = row + 2 * m - pw;
+                FloatVector.fromArray(S, dx, x0).add(ZIP_LO.selectFrom(e, o)).intoArray(dx, x0);
+                FloatVector.fromArray(S, dx, x0 + L).add(ZIP_HI.selectFrom(e, o)).intoArray(dx, x0 + L);
             }
+            for (; m <= tw; m++) addPair(dx, row, w, 2 * m - pw, sc[ce + m], sc[co + m]);
         }
+    }
+
+    /** {@code dx[row + x0] += e}, {@code dx[row + x0 + 1] += o}, each where inside the row. */
+    private static void addPair(float[] dx, int row, int w, int x0, float e, float o) {
+        if (x0 >= 0 && x0 < w) dx[row + x0] += e;
+        if (x0 + 1 >= 0 && x0 + 1 < w) dx[row + x0 + 1] += o;
     }
 
     /**
@@ -298,6 +334,39 @@ final class WinogradRows {
             ZIP_LO.selectFrom(y10, y11).intoArray(y, r1 + 2 * j);
             ZIP_HI.selectFrom(y10, y11).intoArray(y, r1 + 2 * j + L);
         }
-        for (; j < tw; j++) WinogradCpu.atmaF32(m, at + j, ps, y, r0 + 2 * j, ow, down, 2 * j + 1 < ow);
+        for (; j < tw; j++) atma(m, at + j, ps, y, r0 + 2 * j, ow, down, 2 * j + 1 < ow);
+    }
+
+    /** {@code d <- B d Bᵀ} in place: down the columns, then along the rows. */
+    static void bdbt(float[] d) {
+        for (int b = 0; b < 4; b++) {
+            float v0 = d[b], v1 = d[4 + b], v2 = d[8 + b], v3 = d[12 + b];
+            d[4 + b] = v1 - v2 + v3;
+            d[8 + b] = v1 + v2 - v0;
+            d[12 + b] = -v3;
+        }
+        for (int a = 0; a < 16; a += 4) {
+            float v0 = d[a], v1 = d[a + 1], v2 = d[a + 2], v3 = d[a + 3];
+            d[a + 1] = v1 - v2 + v3;
+            d[a + 2] = v1 + v2 - v0;
+            d[a + 3] = -v3;
+        }
+    }
+
+    /** The 2x2 tile {@code Aᵀ m A} of the 16 values at {@code m[at + k*ps]}, written at {@code y[yo]}. */
+    static void atma(float[] m, int at, int ps, float[] y, int yo, int ow, boolean down, boolean right) {
+        float m00 = m[at], m01 = m[at + ps], m02 = m[at + 2 * ps], m03 = m[at + 3 * ps];
+        float m10 = m[at + 4 * ps], m11 = m[at + 5 * ps], m12 = m[at + 6 * ps], m13 = m[at + 7 * ps];
+        float m20 = m[at + 8 * ps], m21 = m[at + 9 * ps], m22 = m[at + 10 * ps], m23 = m[at + 11 * ps];
+        float m30 = m[at + 12 * ps], m31 = m[at + 13 * ps], m32 = m[at + 14 * ps], m33 = m[at + 15 * ps];
+        // down the columns: s0 = m0 + m1 + m2, s1 = m1 - m2 - m3 (rows of 4), then along the rows
+        float s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
+        float s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
+        y[yo] = s00 + s01 + s02;
+        if (right) y[yo + 1] = s01 - s02 - s03;
+        if (down) {
+            y[yo + ow] = s10 + s11 + s12;
+            if (right) y[yo + ow + 1] = s11 - s12 - s13;
+        }
     }
 }
