@@ -15,8 +15,8 @@ import java.util.Arrays;
  *
  * <p>Work is split by image (and by block for the forward pass), and the weight gradient sums
  * fixed groups of images into partials that are added in order: results do not depend on the
- * thread count. float32 transforms run a tile row in vector lanes ({@link WinogradRows}), float64
- * ones tile by tile ({@link WinogradRows64}).
+ * thread count. float32 transforms run a block's tiles in vector lanes ({@link WinogradBlocks}),
+ * float64 ones tile by tile ({@link WinogradRows64}).
  */
 final class WinogradCpu {
     private WinogradCpu() {}
@@ -26,24 +26,35 @@ final class WinogradCpu {
      * half of this machine's L2 (2 MB per core); 4096 and 16384 measured the same or slower.
      */
     private static final int BLOCK_TILE_CHANNELS = 8192;
-    /** The weight gradient is summed over at most this many fixed groups of images. */
-    private static final int WEIGHT_GRAD_PARTIALS = 8;
+    /** The weight gradient is summed over at most this many fixed groups of images (enough for a few threads). */
+    private static final int WEIGHT_GRAD_PARTIALS = 4;
 
-    /** The geometry of one call: sizes, tile rows per block, strides of the operands. */
-    private record Geo(Op.Conv3x3 op, int n, int c, int k, int th, int tw, int rows, int blocks) {
+    /** The geometry of one call: sizes, tile rows per block. */
+    private record Geo(Op.Conv3x3 op, int n, int c, int k, int th, int tw, int rows) {
+        /** Blocks may span images (tile rows numbered across the batch), so small images still make wide products. */
         static Geo of(Op.Conv3x3 op, int n, int c, int k) {
             int th = op.tilesH(), tw = op.tilesW();
-            int rows = Math.clamp(BLOCK_TILE_CHANNELS / Math.max(1, Math.max(c, k)) / Math.max(1, tw), 1, Math.max(1, th));
-            return new Geo(op, n, c, k, th, tw, rows, (th + rows - 1) / rows);
+            int rows = Math.clamp(BLOCK_TILE_CHANNELS / Math.max(1, Math.max(c, k)) / (tw + 1), 1, Math.max(1, n * th));
+            return new Geo(op, n, c, k, th, tw, rows);
         }
 
-        int blockTiles() {
-            return rows * tw;
+        /** Calls {@code seg} for each run of one image's tile rows within batch tile rows [from, to). */
+        void segments(int from, int to, Segment seg) {
+            for (int gr = from; gr < to; ) {
+                int n = gr / th, i0 = gr % th, i1 = Math.min(th, i0 + (to - gr));
+                seg.run(n, i0, i1, (gr - from) * slots());
+                gr += i1 - i0;
+            }
+        }
+
+        /** Slots per tile row in a block buffer: the tiles and one spare ({@link WinogradBlocks}). */
+        int slots() {
+            return tw + 1;
         }
 
         /**
-         * Floats from one transform entry's plane to the next in a block buffer. Planes of a
-         * power-of-two size (64 channels x 128 tiles) put the 16 rows a tile row writes in one
+         * Floats from one transform entry's plane to the next in a block buffer ({@code tb} slots
+         * per channel). Planes of a power-of-two size put the 16 rows a tile row writes in one
          * cache set, which cost the input transform 3x; a 64-byte gap spreads them.
          */
         int vPlane(int tb) {
@@ -55,24 +66,30 @@ final class WinogradCpu {
         }
     }
 
+    /** Tile rows i0..i1 of image n, at slot offset {@code off} in a block buffer. */
+    @FunctionalInterface
+    private interface Segment {
+        void run(int n, int i0, int i1, int off);
+    }
+
     /** A thread's buffers: the block's transformed input and products, and the row kernels' scratch. */
     private static final class Work {
-        final Object v, m, sc, inSc, pad, gradPad;
+        final Object v, m, sc, adjSc, pad, gradPad;
 
         Work(Geo g, boolean f32) {
-            int tb = g.blockTiles();
+            int tb = g.rows * g.slots();
             if (f32) {
                 v = new float[16 * g.vPlane(tb)];
                 m = new float[16 * g.mPlane(tb)];
-                sc = WinogradRows.scratch(g.tw);
-                inSc = WinogradRows.inputScratch(g.tw, g.rows);
-                pad = WinogradRows.paddedRow(g.tw, g.op.w(), g.op.pw());
-                gradPad = WinogradRows.paddedRow(g.tw, 0, 0);
+                sc = WinogradBlocks.scratch(g.tw, g.rows);
+                adjSc = WinogradRows.scratch(g.tw);
+                pad = WinogradBlocks.paddedRow(g.tw, g.op.w(), g.op.pw());
+                gradPad = WinogradBlocks.paddedRow(g.tw, g.op.ow(), 0);
             } else {
                 v = new double[16 * g.vPlane(tb)];
                 m = new double[16 * g.mPlane(tb)];
                 sc = new double[16];
-                inSc = null;
+                adjSc = null;
                 pad = null;
                 gradPad = null;
             }
@@ -117,10 +134,14 @@ final class WinogradCpu {
         int k = s[0], c = s[1];
         boolean f32 = w.dtype() == DType.FLOAT32;
         Object wa = array(w);
+        // [16, outer, inner]: (K, C), or (C, K) turned; a run of `inner` at a time, so that the 16
+        // entry planes (a power-of-two stride apart for power-of-two channels) get contiguous writes
+        int outer = turned ? c : k, inner = turned ? k : c;
         Object ua = f32 ? new float[16 * k * c] : new double[16 * k * c];
-        double[] g = new double[9], t = new double[12];
-        for (int ki = 0; ki < k; ki++) {
-            for (int ci = 0; ci < c; ci++) {
+        double[] run = new double[16 * inner], g = new double[9], t = new double[12];
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int ki = turned ? in : o, ci = turned ? o : in;
                 for (int i = 0; i < 3; i++) {
                     for (int j = 0; j < 3; j++) {
                         int src = l.offset() + ki * st[0] + ci * st[1] + (turned ? 2 - i : i) * st[2] + (turned ? 2 - j : j) * st[3];
@@ -132,11 +153,17 @@ final class WinogradCpu {
                 }
                 for (int a = 0; a < 4; a++) {
                     for (int b = 0; b < 4; b++) {
-                        double v = t[3 * a] * G[b][0] + t[3 * a + 1] * G[b][1] + t[3 * a + 2] * G[b][2];
-                        int dst = turned ? ((4 * a + b) * c + ci) * k + ki : ((4 * a + b) * k + ki) * c + ci;
-                        if (f32) ((float[]) ua)[dst] = (float) v;
-                        else ((double[]) ua)[dst] = v;
+                        run[(4 * a + b) * inner + in] = t[3 * a] * G[b][0] + t[3 * a + 1] * G[b][1] + t[3 * a + 2] * G[b][2];
                     }
+                }
+            }
+            for (int e = 0; e < 16; e++) {
+                int dst = (e * outer + o) * inner;
+                if (f32) {
+                    float[] u = (float[]) ua;
+                    for (int in = 0; in < inner; in++) u[dst + in] = (float) run[e * inner + in];
+                } else {
+                    System.arraycopy(run, e * inner, ua, dst, inner);
                 }
             }
         }
@@ -150,16 +177,23 @@ final class WinogradCpu {
         int k = s[1], c = s[2], wo = dw.layout().offset();
         boolean f32 = du.dtype() == DType.FLOAT32;
         Object ua = array(du), wa = array(dw);
-        double[] d = new double[16], t = new double[12];
+        double[] run = new double[16 * c], t = new double[12];
         for (int ki = 0; ki < k; ki++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int e = 0; e < 16; e++) {
-                    int src = (e * k + ki) * c + ci;
-                    d[e] = f32 ? ((float[]) ua)[src] : ((double[]) ua)[src];
+            // the 16 entry planes' runs for this filter row, read contiguously (see transformWeight)
+            for (int e = 0; e < 16; e++) {
+                int src = (e * k + ki) * c;
+                if (f32) {
+                    float[] u = (float[]) ua;
+                    for (int ci = 0; ci < c; ci++) run[e * c + ci] = u[src + ci];
+                } else {
+                    System.arraycopy(ua, src, run, e * c, c);
                 }
+            }
+            for (int ci = 0; ci < c; ci++) {
                 for (int i = 0; i < 3; i++) {
                     for (int b = 0; b < 4; b++) {
-                        t[4 * i + b] = G[0][i] * d[b] + G[1][i] * d[4 + b] + G[2][i] * d[8 + b] + G[3][i] * d[12 + b];
+                        t[4 * i + b] = G[0][i] * run[b * c + ci] + G[1][i] * run[(4 + b) * c + ci] + G[2][i] * run[(8 + b) * c + ci]
+                                + G[3][i] * run[(12 + b) * c + ci];
                     }
                 }
                 for (int i = 0; i < 3; i++) {
@@ -185,25 +219,31 @@ final class WinogradCpu {
         Object ya = array(y), xa = array(x), ua = array(u);
         Layout xl = x.layout(), ul = u.layout();
         int yo = y.layout().offset(), oh = g.op.oh(), ow = g.op.ow();
-        Parallel.forRange(g.n * g.blocks, 1, (s, e) -> {
+        int rowsTotal = g.n * g.th, units = (rowsTotal + g.rows - 1) / g.rows;
+        Parallel.forRange(units, 1, (s, e) -> {
             Work wk = new Work(g, f32);
             for (int unit = s; unit < e; unit++) {
-                int n = unit / g.blocks, i0 = unit % g.blocks * g.rows, i1 = Math.min(g.th, i0 + g.rows);
-                int tb = (i1 - i0) * g.tw;
-                transformInput(g, f32, xa, xl, n, i0, i1, tb, wk);
+                int from = unit * g.rows, to = Math.min(rowsTotal, from + g.rows), tb = (to - from) * g.slots();
+                g.segments(from, to, (n, i0, i1, off) -> transformInput(g, f32, xa, xl, n, i0, i1, tb, off, wk));
                 for (int q = 0; q < 16; q++) {
                     // m[q] [K, tb] = u[q] [K, C] · v[q] [C, tb]
                     gemm(f32, g.k, tb, g.c, ua, ul.offset() + q * ul.strides()[0], ul.strides()[1], ul.strides()[2],
                             wk.v, q * g.vPlane(tb), tb, 1, wk.m, q * g.mPlane(tb), tb, false);
                 }
-                for (int k = 0; k < g.k; k++) {
-                    int ob = yo + (n * g.k + k) * oh * ow;
-                    for (int i = i0; i < i1; i++) {
-                        int at = k * tb + (i - i0) * g.tw;
-                        if (f32) WinogradRows.output((float[]) wk.m, at, g.mPlane(tb), g.tw, (float[]) ya, ob, oh, ow, i);
-                        else WinogradRows64.output((double[]) wk.m, at, g.mPlane(tb), g.tw, (double[]) ya, ob, oh, ow, i);
+                g.segments(from, to, (n, i0, i1, off) -> {
+                    for (int k = 0; k < g.k; k++) {
+                        int ob = yo + (n * g.k + k) * oh * ow;
+                        if (f32) {
+                            WinogradBlocks.output((float[]) wk.m, k * tb + off, g.mPlane(tb), g.tw, i1 - i0, (float[]) wk.sc,
+                                    (float[]) ya, ob, oh, ow, i0);
+                            continue;
+                        }
+                        for (int i = i0; i < i1; i++) {
+                            int at = k * tb + off + (i - i0) * g.slots();
+                            WinogradRows64.output((double[]) wk.m, at, g.mPlane(tb), g.tw, (double[]) ya, ob, oh, ow, i);
+                        }
                     }
-                }
+                });
             }
         });
     }
@@ -232,8 +272,8 @@ final class WinogradCpu {
                 if (f32) Arrays.fill((float[]) xa, base, base + g.c * h * w, 0f);
                 else Arrays.fill((double[]) xa, base, base + g.c * h * w, 0.0);
                 for (int i0 = 0; i0 < g.th; i0 += g.rows) {
-                    int i1 = Math.min(g.th, i0 + g.rows), tb = (i1 - i0) * g.tw;
-                    transformOutputGrad(g, f32, ya, yl, n, i0, i1, tb, wk);
+                    int i1 = Math.min(g.th, i0 + g.rows), tb = (i1 - i0) * g.slots();
+                    transformOutputGrad(g, f32, ya, yl, n, i0, i1, tb, 0, wk);
                     for (int q = 0; q < 16; q++) {
                         // v[q] [C, tb] = u[q]ᵀ [C, K] · m[q] [K, tb]
                         gemm(f32, g.c, tb, g.k, ua, ul.offset() + q * ul.strides()[0], ul.strides()[2], ul.strides()[1],
@@ -242,10 +282,10 @@ final class WinogradCpu {
                     for (int c = 0; c < g.c; c++) {
                         int ob = base + c * h * w;
                         for (int i = i0; i < i1; i++) {
-                            int at = c * tb + (i - i0) * g.tw, y0 = 2 * i - g.op.ph();
+                            int at = c * tb + (i - i0) * g.slots(), y0 = 2 * i - g.op.ph();
                             if (f32) {
-                                WinogradRows.inputAdjoint((float[]) wk.v, at, g.vPlane(tb), g.tw, (float[]) wk.sc, (float[]) xa, ob, h, w, y0,
-                                        g.op.pw());
+                                WinogradRows.inputAdjoint((float[]) wk.v, at, g.vPlane(tb), g.tw, (float[]) wk.adjSc, (float[]) xa, ob, h, w,
+                                        y0, g.op.pw());
                             } else {
                                 WinogradRows64.inputAdjoint((double[]) wk.v, at, g.vPlane(tb), g.tw, (double[]) wk.sc, (double[]) xa, ob, h,
                                         w, y0, g.op.pw());
@@ -272,18 +312,19 @@ final class WinogradCpu {
                 Object target = p == 0 ? da : partials;
                 int to = p == 0 ? uo : (p - 1) * size;
                 boolean first = true;
-                for (int n = p * group; n < Math.min(g.n, (p + 1) * group); n++) {
-                    for (int i0 = 0; i0 < g.th; i0 += g.rows) {
-                        int i1 = Math.min(g.th, i0 + g.rows), tb = (i1 - i0) * g.tw;
-                        transformInput(g, f32, xa, xl, n, i0, i1, tb, wk);
-                        transformOutputGrad(g, f32, ya, yl, n, i0, i1, tb, wk);
-                        for (int q = 0; q < 16; q++) {
-                            // du[q] [K, C] (+)= m[q] [K, tb] · v[q]ᵀ [tb, C]
-                            gemm(f32, g.k, g.c, tb, wk.m, q * g.mPlane(tb), tb, 1, wk.v, q * g.vPlane(tb), 1, tb, target,
-                                    to + q * g.k * g.c, g.c, !first);
-                        }
-                        first = false;
+                int rowsTo = Math.min(g.n, (p + 1) * group) * g.th;
+                for (int from = p * group * g.th; from < rowsTo; from += g.rows) {
+                    int end = Math.min(rowsTo, from + g.rows), tb = (end - from) * g.slots();
+                    g.segments(from, end, (n, i0, i1, off) -> {
+                        transformInput(g, f32, xa, xl, n, i0, i1, tb, off, wk);
+                        transformOutputGrad(g, f32, ya, yl, n, i0, i1, tb, off, wk);
+                    });
+                    for (int q = 0; q < 16; q++) {
+                        // du[q] [K, C] (+)= m[q] [K, tb] · v[q]ᵀ [tb, C]
+                        gemm(f32, g.k, g.c, tb, wk.m, q * g.mPlane(tb), tb, 1, wk.v, q * g.vPlane(tb), 1, tb, target,
+                                to + q * g.k * g.c, g.c, !first);
                     }
+                    first = false;
                 }
                 if (first) zero(f32, target, to, size);   // a part without images (N = 0)
             }
@@ -302,36 +343,41 @@ final class WinogradCpu {
     // ---------------------------------------------------------------- block steps
 
     /** The block's transformed input: v [16, C, tb] from tile rows i0..i1 of image n. */
-    private static void transformInput(Geo g, boolean f32, Object xa, Layout xl, int n, int i0, int i1, int tb, Work wk) {
+    private static void transformInput(Geo g, boolean f32, Object xa, Layout xl, int n, int i0, int i1, int tb, int off, Work wk) {
         int[] st = xl.strides();
         for (int c = 0; c < g.c; c++) {
             int xb = xl.offset() + n * st[0] + c * st[1];
             if (f32) {
-                WinogradRows.input((float[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 2 * i0 - g.op.ph(), g.op.pw(), g.tw, i1 - i0,
-                        (float[]) wk.inSc, (float[]) wk.pad, (float[]) wk.v, c * tb, g.vPlane(tb));
+                WinogradBlocks.input((float[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 2 * i0 - g.op.ph(), g.op.pw(), g.tw, i1 - i0,
+                        (float[]) wk.sc, (float[]) wk.pad, (float[]) wk.v, c * tb + off, g.vPlane(tb));
                 continue;
             }
             for (int i = i0; i < i1; i++) {
                 WinogradRows64.input((double[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 2 * i - g.op.ph(), g.op.pw(), g.tw,
-                        (double[]) wk.sc, (double[]) wk.v, c * tb + (i - i0) * g.tw, g.vPlane(tb));
+                        (double[]) wk.sc, (double[]) wk.v, c * tb + off + (i - i0) * g.slots(), g.vPlane(tb));
             }
         }
     }
 
-    /** The block's transformed output gradient: m [16, K, tb] from tile rows i0..i1 of image n. */
-    private static void transformOutputGrad(Geo g, boolean f32, Object ya, Layout yl, int n, int i0, int i1, int tb, Work wk) {
+    /**
+     * The block's transformed output gradient: m [16, K, tb] from tile rows i0..i1 of image n, with
+     * zeros in the spare slots (the weight gradient sums over every slot).
+     */
+    private static void transformOutputGrad(Geo g, boolean f32, Object ya, Layout yl, int n, int i0, int i1, int tb, int off,
+                                            Work wk) {
         int[] st = yl.strides();
         for (int k = 0; k < g.k; k++) {
             int yb = yl.offset() + n * st[0] + k * st[1];
+            if (f32) {
+                WinogradBlocks.outputAdjoint((float[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i0, g.tw, i1 - i0, (float[]) wk.sc,
+                        (float[]) wk.gradPad, (float[]) wk.m, k * tb + off, g.mPlane(tb));
+                continue;
+            }
+            double[] m = (double[]) wk.m;
             for (int i = i0; i < i1; i++) {
-                int at = k * tb + (i - i0) * g.tw;
-                if (f32) {
-                    WinogradRows.outputAdjoint((float[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i, g.tw, (float[]) wk.sc,
-                            (float[]) wk.gradPad, (float[]) wk.m, at, g.mPlane(tb));
-                } else {
-                    WinogradRows64.outputAdjoint((double[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i, g.tw, (double[]) wk.m, at,
-                            g.mPlane(tb));
-                }
+                int at = k * tb + off + (i - i0) * g.slots();
+                WinogradRows64.outputAdjoint((double[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i, g.tw, m, at, g.mPlane(tb));
+                for (int e = 0; e < 16; e++) m[at + e * g.mPlane(tb) + g.tw] = 0;
             }
         }
     }
