@@ -200,8 +200,8 @@ class OpDatabaseTest {
             "chunk", "gather", "scatter", "scatterAdd", "indexSelect", "maskedFill", "maskedSelect", "nonzero", "oneHot",
             "topk", "sort", "argsort", "reshape", "view", "permute", "transpose", "t", "slice", "narrow", "select", "expand",
             "squeeze", "unsqueeze", "flatten", "unflatten", "contiguous", "index", "im2col", "col2im", "unfold", "fold",
-            "winogradInput", "winogradOutput", "conv1d", "conv2d", "convTranspose2d", "maxPool1d", "maxPool2d", "avgPool1d",
-            "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool2d",
+            "conv3x3", "conv3x3InputGrad", "conv3x3WeightGrad", "conv1d", "conv2d", "convTranspose2d", "maxPool1d",
+            "maxPool2d", "avgPool1d", "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool2d",
             "layerNorm", "batchNorm", "groupNorm", "embedding", "scaledDotProductAttention");
 
     @Test
@@ -235,8 +235,8 @@ class OpDatabaseTest {
             "silu", "erf", "softplus", "elu", "reciprocal", "mul", "div", "pow(tensor)", "pow(scalar)", "where", "matmul",
             "bmm", "softmax", "logSoftmax", "sum", "mean", "prod", "amax", "var", "norm", "logsumexp", "cumsum", "cumprod",
             "reshape", "permute", "slice", "narrow", "select", "expand", "flatten", "index", "cat", "gather", "scatter",
-            "scatterAdd", "indexSelect", "maskedFill", "im2col", "col2im", "winogradInput", "winogradOutput", "conv2d",
-            "convTranspose2d",
+            "scatterAdd", "indexSelect", "maskedFill", "im2col", "col2im", "conv3x3", "conv3x3InputGrad", "conv3x3WeightGrad",
+            "conv2d", "convTranspose2d",
             "layerNorm", "batchNorm", "groupNorm", "scaledDotProductAttention");
 
     static Stream<OpInfo> differentiableEntries() {

@@ -52,10 +52,27 @@ public final class Derivatives {
             // Adjoints of each other: the padding constant of im2col gets no gradient.
             case Op.Im2Col c -> new Tensor[] {Convolution.col2im(g, c.window(), in[0].size(2), in[0].size(3))};
             case Op.Col2Im c -> new Tensor[] {Convolution.im2col(g, c.window(), 0)};
-            // Linear maps: the derivative is the adjoint, and the adjoint's is the map.
-            case Op.WinogradInput w -> new Tensor[] {Convolution.winogradInput(g, w.h(), w.w(), w.ph(), w.pw(), w.oh(), w.ow(),
-                    !w.adjoint())};
-            case Op.WinogradOutput w -> new Tensor[] {Convolution.winogradOutput(g, w.oh(), w.ow(), !w.adjoint())};
+            case Op.Conv3x3 c -> conv3x3(c, g, in[0], in[1]);
+        };
+    }
+
+    /**
+     * The passes of a 3x3 convolution are bilinear and each other's adjoints: with
+     * {@code <FORWARD(x, w), dy> = <x, INPUT_GRAD(dy, w)> = <w, WEIGHT_GRAD(dy, x)>}, each pass's
+     * derivative in one operand is another pass of the output gradient and the other operand.
+     */
+    private static Tensor[] conv3x3(Op.Conv3x3 op, Tensor g, Tensor a, Tensor b) {
+        boolean na = a.requiresGrad(), nb = b.requiresGrad();
+        return switch (op.pass()) {
+            case FORWARD -> new Tensor[] {    // a = x, b = w
+                    na ? Convolution.conv3x3(op.as(Op.ConvPass.INPUT_GRAD), g, b) : null,
+                    nb ? Convolution.conv3x3(op.as(Op.ConvPass.WEIGHT_GRAD), g, a) : null};
+            case INPUT_GRAD -> new Tensor[] {  // a = dy, b = w
+                    na ? Convolution.conv3x3(op.as(Op.ConvPass.FORWARD), g, b) : null,
+                    nb ? Convolution.conv3x3(op.as(Op.ConvPass.WEIGHT_GRAD), a, g) : null};
+            case WEIGHT_GRAD -> new Tensor[] { // a = dy, b = x
+                    na ? Convolution.conv3x3(op.as(Op.ConvPass.FORWARD), b, g) : null,
+                    nb ? Convolution.conv3x3(op.as(Op.ConvPass.INPUT_GRAD), a, g) : null};
         };
     }
 

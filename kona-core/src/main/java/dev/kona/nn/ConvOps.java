@@ -3,6 +3,7 @@ package dev.kona.nn;
 import dev.kona.Shape;
 import dev.kona.Tensor;
 import dev.kona.ops.Convolution;
+import dev.kona.ops.Op;
 import dev.kona.ops.Op.Window;
 import java.util.Arrays;
 
@@ -110,24 +111,13 @@ final class ConvOps {
     }
 
     /**
-     * A 3x3, stride-1 convolution by Winograd F(2x2, 3x3): 16 products of {@code [K, C]} by
-     * {@code [C, tiles]} (one batched matmul) instead of one of {@code [K, 9C]} by {@code [9C, L]},
-     * 2.25 times fewer multiplications. The input and output transforms are primitives whose
-     * derivatives are their adjoints, so autograd builds the backward pass from the same pieces:
-     * {@code dV = Uᵀ·dM} and {@code dU = dM·Vᵀ}, the weight gradient as one product per tile entry
-     * summed over every tile of the batch.
+     * A 3x3, stride-1 convolution through the {@link Op.Conv3x3} primitive, which the CPU computes
+     * by Winograd F(2x2, 3x3): 2.25 times fewer multiplications than im2col's product.
      */
     static Tensor winogradConv(Tensor x, Tensor weight, Pads p, int oh, int ow) {
-        int outC = weight.size(0), c = weight.size(1);
-        Tensor g = Tensor.of(WINOGRAD_G, 4, 3).to(weight.device(), weight.dtype());
-        Tensor u = g.matmul(weight).matmul(g.t())                                              // [K, C, 4, 4]
-                .reshape(outC, c, 16).permute(2, 0, 1).contiguous();                           // [16, K, C]
-        Tensor v = Convolution.winogradInput(x, x.size(2), x.size(3), p.top(), p.left(), oh, ow, false);   // [16, C, T]
-        return Convolution.winogradOutput(u.matmul(v), oh, ow, false);                                     // [N, K, oh, ow]
+        var op = new Op.Conv3x3(x.size(2), x.size(3), p.top(), p.left(), oh, ow, Op.ConvPass.FORWARD);
+        return Convolution.conv3x3(op, x, weight);
     }
-
-    /** G of F(2x2, 3x3): the weight transform {@code G g Gᵀ}. */
-    private static final double[] WINOGRAD_G = {1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1};
 
     /** Window positions along spatial axis {@code axis} of batched {@code x}; fails when the kernel does not fit. */
     private static int positions(String who, Tensor x, int axis, int[] k, int[] s, int padTotal, int[] d) {

@@ -52,66 +52,54 @@ public final class Convolution {
     }
 
     /**
-     * The Winograd F(2x2, 3x3) input transform ({@link Op.WinogradInput}) of {@code x [N, C, h, w]}
-     * for a 3x3, stride-1 convolution with padding {@code ph, pw} before the first row and column
-     * and an {@code oh x ow} output: {@code [16, C, N*ceil(oh/2)*ceil(ow/2)]}. With {@code adjoint},
-     * the reverse map from that shape back to {@code [N, C, h, w]}.
+     * One pass of the 3x3, stride-1 convolution primitive ({@link Op.Conv3x3}, which documents the
+     * shapes): {@code FORWARD(x, w)}, {@code INPUT_GRAD(dy, w)} or {@code WEIGHT_GRAD(dy, x)}.
      */
-    public static Tensor winogradInput(Tensor x, int h, int w, int ph, int pw, int oh, int ow, boolean adjoint) {
-        var op = new Op.WinogradInput(h, w, ph, pw, oh, ow, adjoint);
-        if (h < 0 || w < 0 || ph < 0 || pw < 0 || oh < 0 || ow < 0) {
-            throw new IllegalArgumentException(op.name() + ": expected non-negative sizes, got " + op);
+    public static Tensor conv3x3(Op.Conv3x3 op, Tensor a, Tensor b) {
+        String who = op.name();
+        if (op.h() < 0 || op.w() < 0 || op.ph() < 0 || op.pw() < 0 || op.oh() < 1 || op.ow() < 1) {
+            throw new IllegalArgumentException(who + ": expected non-negative sizes and an output of at least 1x1, got " + op);
         }
-        checkFloat(op.name(), x);
-        int tiles = op.tilesH() * op.tilesW();
-        int[] shape;
-        if (!adjoint) {
-            if (x.dim() != 4 || x.size(2) != h || x.size(3) != w) {
-                throw new IllegalArgumentException(op.name() + ": expected an input [N, C, " + h + ", " + w + "], got shape "
+        checkFloat(who, a);
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(who + ": expected operands of one dtype, got " + a.dtype() + " and " + b.dtype());
+        }
+        Tensor x = op.pass() == Op.ConvPass.FORWARD ? a : op.pass() == Op.ConvPass.WEIGHT_GRAD ? b : null;
+        Tensor dy = op.pass() == Op.ConvPass.FORWARD ? null : a;
+        Tensor w = op.pass() == Op.ConvPass.WEIGHT_GRAD ? null : b;
+        int n = -1, c = -1, k = -1;
+        if (x != null) {
+            if (x.dim() != 4 || x.size(2) != op.h() || x.size(3) != op.w()) {
+                throw new IllegalArgumentException(who + ": expected an input [N, C, " + op.h() + ", " + op.w() + "], got shape "
                         + Shape.format(x.shape()));
             }
-            shape = new int[] {16, x.size(1), Math.multiplyExact(x.size(0), tiles)};
-        } else {
-            if (x.dim() != 3 || x.size(0) != 16 || tiles == 0 || x.size(2) % tiles != 0) {
-                throw new IllegalArgumentException(op.name() + ": expected an input [16, C, N*" + tiles + "], got shape "
-                        + Shape.format(x.shape()));
-            }
-            shape = new int[] {x.size(2) / tiles, x.size(1), h, w};
+            n = x.size(0);
+            c = x.size(1);
         }
-        return run(op, shape, x);
-    }
-
-    /**
-     * The Winograd F(2x2, 3x3) output transform ({@link Op.WinogradOutput}): tile products
-     * {@code [16, K, N*ceil(oh/2)*ceil(ow/2)]} to the output {@code [N, K, oh, ow]}; with
-     * {@code adjoint}, the reverse map.
-     */
-    public static Tensor winogradOutput(Tensor m, int oh, int ow, boolean adjoint) {
-        var op = new Op.WinogradOutput(oh, ow, adjoint);
-        if (oh < 1 || ow < 1) throw new IllegalArgumentException(op.name() + ": expected an output of at least 1x1, got " + op);
-        checkFloat(op.name(), m);
-        int tiles = op.tilesH() * op.tilesW();
-        int[] shape;
-        if (!adjoint) {
-            if (m.dim() != 3 || m.size(0) != 16 || m.size(2) % tiles != 0) {
-                throw new IllegalArgumentException(op.name() + ": expected an input [16, K, N*" + tiles + "], got shape "
-                        + Shape.format(m.shape()));
+        if (dy != null) {
+            if (dy.dim() != 4 || dy.size(2) != op.oh() || dy.size(3) != op.ow() || (n >= 0 && dy.size(0) != n)) {
+                throw new IllegalArgumentException(who + ": expected an output gradient [" + (n >= 0 ? n : "N") + ", K, " + op.oh()
+                        + ", " + op.ow() + "], got shape " + Shape.format(dy.shape()));
             }
-            shape = new int[] {m.size(2) / tiles, m.size(1), oh, ow};
-        } else {
-            if (m.dim() != 4 || m.size(2) != oh || m.size(3) != ow) {
-                throw new IllegalArgumentException(op.name() + ": expected an input [N, K, " + oh + ", " + ow + "], got shape "
-                        + Shape.format(m.shape()));
-            }
-            shape = new int[] {16, m.size(1), Math.multiplyExact(m.size(0), tiles)};
+            n = dy.size(0);
+            k = dy.size(1);
         }
-        return run(op, shape, m);
-    }
-
-    /** Runs a one-input op in the input's compute type (float32 for 16-bit types) and converts back. */
-    private static Tensor run(Op op, int[] shape, Tensor x) {
-        DType compute = Op.computeType(x.dtype());
-        return Elementwise.cast(Dispatch.run(op, shape, compute, Elementwise.cast(x, compute)), x.dtype());
+        if (w != null) {
+            if (w.dim() != 4 || w.size(2) != 3 || w.size(3) != 3 || (c >= 0 && w.size(1) != c) || (k >= 0 && w.size(0) != k)) {
+                throw new IllegalArgumentException(who + ": expected a weight [" + (k >= 0 ? k : "K") + ", " + (c >= 0 ? c : "C")
+                        + ", 3, 3], got shape " + Shape.format(w.shape()));
+            }
+            k = w.size(0);
+            c = w.size(1);
+        }
+        int[] shape = switch (op.pass()) {
+            case FORWARD -> new int[] {n, k, op.oh(), op.ow()};
+            case INPUT_GRAD -> new int[] {n, c, op.h(), op.w()};
+            case WEIGHT_GRAD -> new int[] {k, c, 3, 3};
+        };
+        DType compute = Op.computeType(a.dtype());
+        Tensor r = Dispatch.run(op, shape, compute, Elementwise.cast(a, compute), Elementwise.cast(b, compute));
+        return Elementwise.cast(r, a.dtype());
     }
 
     private static void checkFloat(String op, Tensor t) {

@@ -361,46 +361,39 @@ public sealed interface Op {
         }
     }
 
+    /** The three passes of {@link Conv3x3}. */
+    enum ConvPass { FORWARD, INPUT_GRAD, WEIGHT_GRAD }
+
     /**
-     * Winograd F(2x2, 3x3) input transform of a 3x3, stride-1 convolution whose output is
-     * {@code oh x ow}: the input is cut into 4x4 tiles starting at {@code (2i - ph, 2j - pw)}
-     * (overlapping by 2, zeros outside the image), one per 2x2 output tile, and each tile {@code d}
-     * becomes {@code Bᵀ d B}. Tiles are numbered {@code t = (n*th + i)*tw + j} with
-     * {@code th = ceil(oh/2)}, {@code tw = ceil(ow/2)}.
+     * A 3x3, stride-1, single-group convolution (cross-correlation, as PyTorch's conv2d) of an
+     * {@code h x w} image with padding {@code ph, pw} before the first row and column and an
+     * {@code oh x ow} output: {@code y[n, k, i, j] = sum over c, a, b of x[n, c, i - ph + a, j - pw + b]
+     * * w[k, c, a, b]}, zeros outside the image. A primitive because the fast algorithm is not a
+     * composition: the CPU computes it by Winograd F(2x2, 3x3), 2.25 times fewer multiplications
+     * than the direct product, with the transforms fused around small products on blocks of tiles
+     * that stay in cache.
      *
-     * <p>In: x {@code [N, C, h, w]}. Out: {@code [16, C, N*th*tw]}, element {@code (4a + b, c, t)}
-     * being entry {@code (a, b)} of tile t of channel c. With {@code adjoint} the reverse map (the
-     * derivative): in {@code [16, C, N*th*tw]}, out {@code [N, C, h, w]}, each tile's {@code B v Bᵀ}
-     * added where it was read from, overlaps summing in tile order.
+     * <p>The passes are bilinear and each other's adjoints, so each differentiates into the others.
+     * {@code FORWARD}: in x {@code [N, C, h, w]}, w {@code [K, C, 3, 3]}; out {@code [N, K, oh, ow]}.
+     * {@code INPUT_GRAD}: in dy {@code [N, K, oh, ow]}, w; out {@code [N, C, h, w]}.
+     * {@code WEIGHT_GRAD}: in dy, x; out {@code [K, C, 3, 3]}.
      */
-    record WinogradInput(int h, int w, int ph, int pw, int oh, int ow, boolean adjoint) implements Op {
+    record Conv3x3(int h, int w, int ph, int pw, int oh, int ow, ConvPass pass) implements Op {
         @Override
         public String name() {
-            return adjoint ? "winogradInputAdjoint" : "winogradInput";
+            return switch (pass) {
+                case FORWARD -> "conv3x3";
+                case INPUT_GRAD -> "conv3x3InputGrad";
+                case WEIGHT_GRAD -> "conv3x3WeightGrad";
+            };
         }
 
-        public int tilesH() {
-            return (oh + 1) / 2;
+        /** The same geometry, another pass. */
+        public Conv3x3 as(ConvPass p) {
+            return new Conv3x3(h, w, ph, pw, oh, ow, p);
         }
 
-        public int tilesW() {
-            return (ow + 1) / 2;
-        }
-    }
-
-    /**
-     * Winograd F(2x2, 3x3) output transform: each tile's 16 products {@code m} (after the
-     * per-entry channel sums, a batched matmul) become the 2x2 output {@code Aᵀ m A}; entries of a
-     * last tile beyond {@code oh x ow} are dropped. In: {@code [16, K, N*th*tw]} (tiles numbered as
-     * in {@link WinogradInput}). Out: {@code [N, K, oh, ow]}. With {@code adjoint} the reverse map:
-     * in {@code [N, K, oh, ow]}, out {@code [16, K, N*th*tw]}, each tile {@code A y Aᵀ}.
-     */
-    record WinogradOutput(int oh, int ow, boolean adjoint) implements Op {
-        @Override
-        public String name() {
-            return adjoint ? "winogradOutputAdjoint" : "winogradOutput";
-        }
-
+        /** Winograd tiles (2x2 outputs each) down and across the output. */
         public int tilesH() {
             return (oh + 1) / 2;
         }

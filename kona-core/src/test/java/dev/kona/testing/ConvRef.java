@@ -192,118 +192,77 @@ final class ConvRef {
         return new Nd(s, x.data, x.dtype);
     }
 
-    private static final double[][] BT = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-    private static final double[][] AT = {{1, 1, 1, 0}, {0, 1, -1, -1}};
-
-    /** {@code V[4a + b, c, t] = sum_pq Bᵀ[a][p] d[p][q] Bᵀ[b][q]} for each 4x4 input tile d (zeros outside). */
-    static Nd winogradInput(Nd x, int ph, int pw, int oh, int ow) {
-        int n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3], th = (oh + 1) / 2, tw = (ow + 1) / 2;
-        int t = n * th * tw;
-        double[] out = new double[16 * c * t];
-        for (int ni = 0; ni < n; ni++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int i = 0; i < th; i++) {
-                    for (int j = 0; j < tw; j++) {
-                        int tile = (ni * th + i) * tw + j;
-                        for (int a = 0; a < 4; a++) {
-                            for (int b = 0; b < 4; b++) {
-                                double acc = 0;
-                                for (int p = 0; p < 4; p++) {
-                                    for (int q = 0; q < 4; q++) {
-                                        int y = 2 * i - ph + p, z = 2 * j - pw + q;
-                                        if (y < 0 || y >= h || z < 0 || z >= w) continue;
-                                        acc += BT[a][p] * x.get(ni, ci, y, z) * BT[b][q];
-                                    }
-                                }
-                                out[((4 * a + b) * c + ci) * t + tile] = acc;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return new Nd(new int[] {16, c, t}, out, x.dtype);
-    }
-
-    /** The adjoint: {@code x[n, c, y, z] = sum over tiles reading (y, z) of sum_ab Bᵀ[a][p] v[4a + b] Bᵀ[b][q]}. */
-    static Nd winogradInputAdjoint(Nd v, int h, int w, int ph, int pw, int oh, int ow) {
-        int c = v.shape[1], th = (oh + 1) / 2, tw = (ow + 1) / 2, n = v.shape[2] / (th * tw), t = v.shape[2];
-        double[] out = new double[n * c * h * w];
-        for (int ni = 0; ni < n; ni++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int i = 0; i < th; i++) {
-                    for (int j = 0; j < tw; j++) {
-                        int tile = (ni * th + i) * tw + j;
-                        for (int p = 0; p < 4; p++) {
-                            for (int q = 0; q < 4; q++) {
-                                int y = 2 * i - ph + p, z = 2 * j - pw + q;
-                                if (y < 0 || y >= h || z < 0 || z >= w) continue;
-                                double acc = 0;
-                                for (int a = 0; a < 4; a++) {
-                                    for (int b = 0; b < 4; b++) acc += BT[a][p] * v.data[((4 * a + b) * c + ci) * t + tile] * BT[b][q];
-                                }
-                                out[((ni * c + ci) * h + y) * w + z] += acc;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return new Nd(new int[] {n, c, h, w}, out, v.dtype);
-    }
-
-    /** {@code y[n, k, 2i + r, 2j + s] = sum_ab Aᵀ[r][a] m[4a + b] Aᵀ[s][b]}, entries past oh x ow dropped. */
-    static Nd winogradOutput(Nd m, int oh, int ow) {
-        int k = m.shape[1], th = (oh + 1) / 2, tw = (ow + 1) / 2, t = m.shape[2], n = t / (th * tw);
+    /** A 3x3 stride-1 convolution with an explicit output size: {@code y = sum x[n, c, i - ph + a, j - pw + b] w[k, c, a, b]}. */
+    static Nd conv3x3(Nd x, Nd w, int ph, int pw, int oh, int ow) {
+        int n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3], k = w.shape[0];
         double[] out = new double[n * k * oh * ow];
         for (int ni = 0; ni < n; ni++) {
             for (int ki = 0; ki < k; ki++) {
-                for (int i = 0; i < th; i++) {
-                    for (int j = 0; j < tw; j++) {
-                        int tile = (ni * th + i) * tw + j;
-                        for (int r = 0; r < 2; r++) {
-                            for (int q = 0; q < 2; q++) {
-                                int y = 2 * i + r, z = 2 * j + q;
-                                if (y >= oh || z >= ow) continue;
-                                double acc = 0;
-                                for (int a = 0; a < 4; a++) {
-                                    for (int b = 0; b < 4; b++) acc += AT[r][a] * m.data[((4 * a + b) * k + ki) * t + tile] * AT[q][b];
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        double acc = 0;
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int a = 0; a < 3; a++) {
+                                for (int b = 0; b < 3; b++) {
+                                    int y = i - ph + a, z = j - pw + b;
+                                    if (y >= 0 && y < h && z >= 0 && z < wd) acc += x.get(ni, ci, y, z) * w.get(ki, ci, a, b);
                                 }
-                                out[((ni * k + ki) * oh + y) * ow + z] = acc;
                             }
                         }
+                        out[((ni * k + ki) * oh + i) * ow + j] = acc;
                     }
                 }
             }
         }
-        return new Nd(new int[] {n, k, oh, ow}, out, m.dtype);
+        return new Nd(new int[] {n, k, oh, ow}, out, x.dtype);
     }
 
-    /** The adjoint: {@code m[4a + b, k, t] = sum_rs Aᵀ[r][a] y[2i + r, 2j + s] Aᵀ[s][b]} (zeros past oh x ow). */
-    static Nd winogradOutputAdjoint(Nd y, int oh, int ow) {
-        int n = y.shape[0], k = y.shape[1], th = (oh + 1) / 2, tw = (ow + 1) / 2, t = n * th * tw;
-        double[] out = new double[16 * k * t];
+    /** Its input gradient: each {@code dy[n, k, i, j] w[k, c, a, b]} added at {@code (i - ph + a, j - pw + b)}. */
+    static Nd conv3x3InputGrad(Nd dy, Nd w, int h, int wd, int ph, int pw) {
+        int n = dy.shape[0], k = dy.shape[1], oh = dy.shape[2], ow = dy.shape[3], c = w.shape[1];
+        double[] out = new double[n * c * h * wd];
         for (int ni = 0; ni < n; ni++) {
             for (int ki = 0; ki < k; ki++) {
-                for (int i = 0; i < th; i++) {
-                    for (int j = 0; j < tw; j++) {
-                        int tile = (ni * th + i) * tw + j;
-                        for (int a = 0; a < 4; a++) {
-                            for (int b = 0; b < 4; b++) {
-                                double acc = 0;
-                                for (int r = 0; r < 2; r++) {
-                                    for (int q = 0; q < 2; q++) {
-                                        if (2 * i + r >= oh || 2 * j + q >= ow) continue;
-                                        acc += AT[r][a] * y.get(ni, ki, 2 * i + r, 2 * j + q) * AT[q][b];
-                                    }
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        double g = dy.get(ni, ki, i, j);
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int a = 0; a < 3; a++) {
+                                for (int b = 0; b < 3; b++) {
+                                    int y = i - ph + a, z = j - pw + b;
+                                    if (y >= 0 && y < h && z >= 0 && z < wd) out[((ni * c + ci) * h + y) * wd + z] += g * w.get(ki, ci, a, b);
                                 }
-                                out[((4 * a + b) * k + ki) * t + tile] = acc;
                             }
                         }
                     }
                 }
             }
         }
-        return new Nd(new int[] {16, k, t}, out, y.dtype);
+        return new Nd(new int[] {n, c, h, wd}, out, dy.dtype);
+    }
+
+    /** Its weight gradient: {@code dw[k, c, a, b] = sum dy[n, k, i, j] x[n, c, i - ph + a, j - pw + b]}. */
+    static Nd conv3x3WeightGrad(Nd dy, Nd x, int ph, int pw) {
+        int n = dy.shape[0], k = dy.shape[1], oh = dy.shape[2], ow = dy.shape[3], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
+        double[] out = new double[k * c * 9];
+        for (int ki = 0; ki < k; ki++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int a = 0; a < 3; a++) {
+                    for (int b = 0; b < 3; b++) {
+                        double acc = 0;
+                        for (int ni = 0; ni < n; ni++) {
+                            for (int i = 0; i < oh; i++) {
+                                for (int j = 0; j < ow; j++) {
+                                    int y = i - ph + a, z = j - pw + b;
+                                    if (y >= 0 && y < h && z >= 0 && z < wd) acc += dy.get(ni, ki, i, j) * x.get(ni, ci, y, z);
+                                }
+                            }
+                        }
+                        out[((ki * c + ci) * 3 + a) * 3 + b] = acc;
+                    }
+                }
+            }
+        }
+        return new Nd(new int[] {k, c, 3, 3}, out, dy.dtype);
     }
 }

@@ -121,7 +121,7 @@ final class ConvolutionOps {
     static List<OpInfo> all() {
         List<OpInfo> ops = new ArrayList<>();
         ops.add(OpInfo.builder("conv2d")
-                .exercises("Im2Col", "MatMul", "Binary.ADD", "WinogradInput", "WinogradOutput")
+                .exercises("Im2Col", "MatMul", "Binary.ADD", "Conv3x3")
                 .samples(ConvolutionOps::conv2dSamples)
                 .op1(ConvolutionOps::conv2d)
                 .ref1(ConvolutionOps::conv2dRef)

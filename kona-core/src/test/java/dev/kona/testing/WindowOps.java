@@ -8,6 +8,7 @@ import dev.kona.Generator;
 import dev.kona.Tensor;
 import dev.kona.nn.F;
 import dev.kona.ops.Convolution;
+import dev.kona.ops.Op;
 import dev.kona.ops.Op.Window;
 import dev.kona.testing.Make.Dist;
 import dev.kona.testing.OpInfo.Sample;
@@ -147,7 +148,7 @@ final class WindowOps {
                 .error("positions do not match the output size", () -> F.fold(Tensor.zeros(1, 9, 10), sh(4), sh(3), sh(1), sh(1), sh(1)),
                         "fold: expected input [N, C*3*3, 16] for output size [4, 4] (4x4 windows), got [1, 9, 10]")
                 .build());
-        ops.addAll(winograd());
+        ops.addAll(conv3x3());
         ops.addAll(pools());
         return ops;
     }
@@ -156,77 +157,74 @@ final class WindowOps {
         return v.length == 1 ? new int[] {v[0], v[0]} : v;
     }
 
-    // ------------------------------------------------------------------ Winograd transforms
+    // ------------------------------------------------------------------ the 3x3 convolution primitive
 
-    private static int tiles(int oh, int ow) {
-        return ((oh + 1) / 2) * ((ow + 1) / 2);
+    private static Op.Conv3x3 conv3(int h, int w, int ph, int pw, int oh, int ow, Op.ConvPass pass) {
+        return new Op.Conv3x3(h, w, ph, pw, oh, ow, pass);
     }
 
-    /** args: h, w, ph, pw, oh, ow, adjoint; the input is x [N, C, h, w] or, for the adjoint, [16, C, N*tiles]. */
-    private static List<Sample> winogradInputSamples(Generator g) {
+    private static Nd conv3x3Ref(Op.Conv3x3 op, Nd a, Nd b) {
+        return switch (op.pass()) {
+            case FORWARD -> ConvRef.conv3x3(a, b, op.ph(), op.pw(), op.oh(), op.ow());
+            case INPUT_GRAD -> ConvRef.conv3x3InputGrad(a, b, op.h(), op.w(), op.ph(), op.pw());
+            case WEIGHT_GRAD -> ConvRef.conv3x3WeightGrad(a, b, op.ph(), op.pw());
+        };
+    }
+
+    /**
+     * Geometries (h, w, ph, pw, oh, ow): padding 1, odd sizes, valid, padding 2, padding 3 (the
+     * input gradient's general path), an output smaller than the padding allows, rows wider than a
+     * vector, and a tall image.
+     */
+    private static final int[][] CONV3_GEO = {{4, 4, 1, 1, 4, 4}, {5, 7, 1, 1, 5, 7}, {6, 6, 0, 0, 4, 4}, {5, 5, 2, 2, 7, 7},
+            {3, 3, 3, 3, 7, 7}, {3, 4, 0, 1, 1, 4}, {34, 35, 1, 1, 34, 35}, {70, 6, 1, 1, 70, 6}};
+    private static final String[] CONV3_NAMES = {"pad 1, 4x4", "pad 1, odd 5x7", "valid 6x6", "pad 2, 5x5", "pad 3",
+            "output cut short", "wide rows (vector lanes)", "tall"};
+
+    /** Samples of one pass: (a, b) = (x, w), (dy, w) or (dy, x); args: the op. */
+    private static List<Sample> conv3x3Samples(Generator g, Op.ConvPass pass) {
         List<Sample> s = new ArrayList<>();
-        int[][] geo = {{4, 4, 1, 1, 4, 4}, {5, 7, 1, 1, 5, 7}, {6, 6, 0, 0, 4, 4}, {5, 5, 2, 2, 7, 7}, {3, 4, 0, 1, 1, 4},
-                {34, 35, 1, 1, 34, 35}};
-        String[] names = {"pad 1, 4x4", "pad 1, odd 5x7", "valid 6x6", "pad 2, 5x5", "asymmetric", "wide rows (vector lanes)"};
-        for (int k = 0; k < geo.length; k++) {
-            int[] q = geo[k];
-            int c = k == 5 ? 2 : 3, n = k == 5 ? 1 : 2;
-            s.add(s(names[k], r(g, n, c, q[0], q[1]), q[0], q[1], q[2], q[3], q[4], q[5], false));
-            s.add(s(names[k] + ", adjoint", r(g, 16, c, n * tiles(q[4], q[5])), q[0], q[1], q[2], q[3], q[4], q[5], true));
+        for (int k = 0; k < CONV3_GEO.length; k++) {
+            int[] q = CONV3_GEO[k];
+            int n = k >= 6 ? 1 : 2, c = k >= 6 ? 2 : 3, kk = k >= 6 ? 3 : 2;
+            s.add(conv3x3Sample(g, CONV3_NAMES[k], conv3(q[0], q[1], q[2], q[3], q[4], q[5], pass), n, c, kk, DType.FLOAT32));
         }
-        s.add(s("float64", d(g, 1, 2, 5, 6), 5, 6, 1, 1, 5, 6, false));
-        s.add(s("float64, adjoint", d(g, 16, 2, tiles(5, 6)), 5, 6, 1, 1, 5, 6, true));
-        s.add(s("float16", Make.fill(g, DType.FLOAT16, N, 1, 2, 4, 4), 4, 4, 1, 1, 4, 4, false));
+        s.add(conv3x3Sample(g, "float64", conv3(5, 6, 1, 1, 5, 6, pass), 2, 2, 3, F64));
+        s.add(conv3x3Sample(g, "many channels (blocks of one tile row)", conv3(4, 30, 1, 1, 4, 30, pass), 2, 300, 20,
+                DType.FLOAT32));
+        s.add(conv3x3Sample(g, "float16", conv3(4, 4, 1, 1, 4, 4, pass), 1, 2, 2, DType.FLOAT16));
         return s;
     }
 
-    /** args: oh, ow, adjoint; the input is m [16, K, N*tiles] or, for the adjoint, y [N, K, oh, ow]. */
-    private static List<Sample> winogradOutputSamples(Generator g) {
-        List<Sample> s = new ArrayList<>();
-        int[][] geo = {{4, 4}, {5, 7}, {1, 1}, {3, 2}, {34, 35}};
-        for (int[] q : geo) {
-            String name = q[0] + "x" + q[1];
-            s.add(s(name, r(g, 16, 3, 2 * tiles(q[0], q[1])), q[0], q[1], false));
-            s.add(s(name + ", adjoint", r(g, 2, 3, q[0], q[1]), q[0], q[1], true));
-        }
-        s.add(s("float64", d(g, 16, 2, tiles(5, 5)), 5, 5, false));
-        s.add(s("float64, adjoint", d(g, 1, 2, 5, 5), 5, 5, true));
-        return s;
+    private static Sample conv3x3Sample(Generator g, String name, Op.Conv3x3 op, int n, int c, int k, DType dt) {
+        Tensor x = Make.fill(g, dt, N, n, c, op.h(), op.w()), dy = Make.fill(g, dt, N, n, k, op.oh(), op.ow());
+        Tensor w = Make.fill(g, dt, N, k, c, 3, 3);
+        return switch (op.pass()) {
+            case FORWARD -> s(name, List.of(x, w), op);
+            case INPUT_GRAD -> s(name, List.of(dy, w), op);
+            case WEIGHT_GRAD -> s(name, List.of(dy, x), op);
+        };
     }
 
-    private static List<OpInfo> winograd() {
+    private static List<OpInfo> conv3x3() {
         List<OpInfo> ops = new ArrayList<>();
-        ops.add(OpInfo.builder("winogradInput")
-                .exercises("WinogradInput")
-                .samples(WindowOps::winogradInputSamples)
-                .op1((in, a) -> Convolution.winogradInput(in.get(0), a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.i(5), a.b(6)))
-                .ref1((in, a) -> a.b(6) ? ConvRef.winogradInputAdjoint(in.get(0), a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.i(5))
-                        : ConvRef.winogradInput(in.get(0), a.i(2), a.i(3), a.i(4), a.i(5)))
-                .onlyGradSamples(g -> List.of(
-                        s("pad 1, 2x3", d(g, 1, 1, 2, 3), 2, 3, 1, 1, 2, 3, false),
-                        s("adjoint, 2x3", d(g, 16, 1, 2), 2, 3, 1, 1, 2, 3, true)))
-                .secondOrder()
-                .f32(1e-5, 1e-5)
-                .error("input size differs", () -> Convolution.winogradInput(Tensor.zeros(1, 2, 4, 5), 4, 4, 1, 1, 4, 4, false),
-                        "winogradInput: expected an input [N, C, 4, 4], got shape [1, 2, 4, 5]")
-                .error("adjoint: tiles do not divide", () -> Convolution.winogradInput(Tensor.zeros(16, 2, 5), 4, 4, 1, 1, 4, 4, true),
-                        "winogradInputAdjoint: expected an input [16, C, N*4], got shape [16, 2, 5]")
-                .build());
-        ops.add(OpInfo.builder("winogradOutput")
-                .exercises("WinogradOutput")
-                .samples(WindowOps::winogradOutputSamples)
-                .op1((in, a) -> Convolution.winogradOutput(in.get(0), a.i(0), a.i(1), a.b(2)))
-                .ref1((in, a) -> a.b(2) ? ConvRef.winogradOutputAdjoint(in.get(0), a.i(0), a.i(1))
-                        : ConvRef.winogradOutput(in.get(0), a.i(0), a.i(1)))
-                .onlyGradSamples(g -> List.of(
-                        s("3x3 (a partial last tile)", d(g, 16, 1, 1), 1, 1, false),
-                        s("3x2", d(g, 16, 1, 2), 3, 2, false),
-                        s("adjoint 3x3", d(g, 1, 2, 3, 3), 3, 3, true)))
-                .secondOrder()
-                .f32(1e-5, 1e-5)
-                .error("not 16 entries", () -> Convolution.winogradOutput(Tensor.zeros(9, 2, 4), 4, 4, false),
-                        "winogradOutput: expected an input [16, K, N*4], got shape [9, 2, 4]")
-                .build());
+        for (Op.ConvPass pass : Op.ConvPass.values()) {
+            Op.Conv3x3 small = conv3(2, 3, 1, 1, 2, 3, pass);
+            ops.add(OpInfo.builder(small.name())
+                    .exercises("Conv3x3")
+                    .samples(g -> conv3x3Samples(g, pass))
+                    .op1((in, a) -> Convolution.conv3x3(a.get(0), in.get(0), in.get(1)))
+                    .ref1((in, a) -> conv3x3Ref(a.get(0), in.get(0), in.get(1)))
+                    .onlyGradSamples(g -> List.of(conv3x3Sample(g, "pad 1, 2x3", small, 1, 1, 1, F64),
+                            conv3x3Sample(g, "valid 4x4, two images, two channels", conv3(4, 4, 0, 0, 2, 2, pass), 2, 2, 1, F64)))
+                    .secondOrder()
+                    .f32(1e-4, 1e-4)
+                    .error("input size differs", () -> Convolution.conv3x3(conv3(4, 4, 1, 1, 4, 4, Op.ConvPass.FORWARD),
+                            Tensor.zeros(1, 2, 4, 5), Tensor.zeros(3, 2, 3, 3)), "conv3x3: expected an input [N, C, 4, 4], got shape [1, 2, 4, 5]")
+                    .error("weight channels differ", () -> Convolution.conv3x3(conv3(4, 4, 1, 1, 4, 4, Op.ConvPass.FORWARD),
+                            Tensor.zeros(1, 2, 4, 4), Tensor.zeros(3, 5, 3, 3)), "conv3x3: expected a weight [K, 2, 3, 3], got shape [3, 5, 3, 3]")
+                    .build());
+        }
         return ops;
     }
 

@@ -128,8 +128,7 @@ public final class CudaBackend implements Backend {
             case Op.RandomUniform r -> uniform(r.seed(), out[0]);
             case Op.Im2Col c -> CudaConv.im2col(this, c, out[0], in[0]);
             case Op.Col2Im c -> CudaConv.col2im(this, c, out[0], in[0]);
-            case Op.WinogradInput w -> CudaConv.winogradInput(this, w, out[0], in[0]);
-            case Op.WinogradOutput w -> CudaConv.winogradOutput(this, w, out[0], in[0]);
+            case Op.Conv3x3 c -> CudaConv.conv3x3(this, c, out[0], in[0], in[1]);
         }
     }
 

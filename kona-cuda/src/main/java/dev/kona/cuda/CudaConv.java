@@ -62,30 +62,83 @@ final class CudaConv {
         return MemorySegment.ofArray(new int[] {h, w, ph, pw, oh, ow, th, tw, s[0], s[1], s[2], s[3]});
     }
 
-    static void winogradInput(CudaBackend be, Op.WinogradInput op, Tensor out, Tensor in) {
-        int n = (int) out.numel();
-        if (n == 0) return;
-        String suffix = suffix(be, op.name(), in);
-        MemorySegment g = wino(op.h(), op.w(), op.ph(), op.pw(), op.oh(), op.ow(), op.tilesH(), op.tilesW(),
-                in.layout().strides());
-        if (!op.adjoint()) {
-            int c = out.layout().shape()[1], t = out.layout().shape()[2];
-            be.launch("winograd_in_" + suffix, (long) c * t, g, c, t, be.ptr(out), be.ptr(in));
-        } else {
-            int c = out.layout().shape()[1];
-            be.launch("winograd_in_adj_" + suffix, n, g, c, n, be.ptr(out), be.ptr(in));
+    /**
+     * {@link Op.Conv3x3} by Winograd F(2x2, 3x3): the weight, input and output transforms (one
+     * thread per filter, per tile, or per image element for the input adjoint) around one
+     * strided-batched cuBLAS product over the 16 transform entries, through temporary buffers for
+     * the whole batch.
+     */
+    static void conv3x3(CudaBackend be, Op.Conv3x3 op, Tensor out, Tensor a, Tensor b) {
+        if (out.numel() == 0) return;
+        String sfx = suffix(be, op.name(), a);
+        DType dt = a.dtype();
+        int th = op.tilesH(), tw = op.tilesW();
+        Tensor x = null, dy = null, w = null;
+        switch (op.pass()) {
+            case FORWARD -> { x = a; w = b; }
+            case INPUT_GRAD -> { dy = a; w = b; }
+            case WEIGHT_GRAD -> { dy = a; x = b; }
+        }
+        int n = (x != null ? x : dy).layout().shape()[0];
+        int c = x != null ? x.layout().shape()[1] : w.layout().shape()[1];
+        int k = dy != null ? dy.layout().shape()[1] : w.layout().shape()[0];
+        int t = n * th * tw;
+        if (t == 0 || c == 0 || k == 0) {
+            be.ctx().memsetZero(be.ptr(out), out.numel() * dt.byteSize());
+            return;
+        }
+        Tensor u = null, v = null, m = null;
+        try {
+            if (w != null) {
+                u = temp(be, dt, 16, k, c);
+                int[] ws = w.layout().strides();
+                be.launch("winograd_weight_" + sfx, (long) k * c, k, c, ws[0], ws[1], ws[2], ws[3], be.ptr(u), be.ptr(w));
+            }
+            if (x != null) {
+                v = temp(be, dt, 16, c, t);
+                be.launch("winograd_in_" + sfx, (long) c * t, wino(op.h(), op.w(), op.ph(), op.pw(), op.oh(), op.ow(), th, tw,
+                        x.layout().strides()), c, t, be.ptr(v), be.ptr(x));
+            }
+            if (dy != null) {
+                m = temp(be, dt, 16, k, t);
+                be.launch("winograd_out_adj_" + sfx, (long) k * t, wino(0, 0, 0, 0, op.oh(), op.ow(), th, tw, dy.layout().strides()),
+                        k, t, be.ptr(m), be.ptr(dy));
+            }
+            switch (op.pass()) {
+                case FORWARD -> {
+                    m = temp(be, dt, 16, k, t);
+                    CudaMatMul.matmul(be, m, u, v);                                          // [16, K, C] [16, C, T]
+                    be.launch("winograd_out_" + sfx, (long) k * t, wino(0, 0, 0, 0, op.oh(), op.ow(), th, tw, m.layout().strides()),
+                            k, t, be.ptr(out), be.ptr(m));
+                }
+                case INPUT_GRAD -> {
+                    v = temp(be, dt, 16, c, t);
+                    CudaMatMul.matmul(be, v, transposed(u), m);                              // [16, C, K] [16, K, T]
+                    int total = (int) out.numel();
+                    be.launch("winograd_in_adj_" + sfx, total, wino(op.h(), op.w(), op.ph(), op.pw(), op.oh(), op.ow(), th, tw,
+                            v.layout().strides()), c, total, be.ptr(out), be.ptr(v));
+                }
+                case WEIGHT_GRAD -> {
+                    u = temp(be, dt, 16, k, c);
+                    CudaMatMul.matmul(be, u, m, transposed(v));                              // [16, K, T] [16, T, C]
+                    be.launch("winograd_weight_grad_" + sfx, (long) k * c, k, c, be.ptr(out), be.ptr(u));
+                }
+            }
+        } finally {
+            for (Tensor tmp : new Tensor[] {u, v, m}) if (tmp != null) tmp.storage().release();
         }
     }
 
-    static void winogradOutput(CudaBackend be, Op.WinogradOutput op, Tensor out, Tensor in) {
-        if (out.numel() == 0) return;
-        String suffix = suffix(be, op.name(), in);
-        MemorySegment g = wino(0, 0, 0, 0, op.oh(), op.ow(), op.tilesH(), op.tilesW(), in.layout().strides());
-        // one thread per (k, tile): K and T from the [16, K, T] side
-        int[] tileShape = op.adjoint() ? out.layout().shape() : in.layout().shape();
-        int k = tileShape[1], t = tileShape[2];
-        be.launch((op.adjoint() ? "winograd_out_adj_" : "winograd_out_") + suffix, (long) k * t, g, k, t, be.ptr(out),
-                be.ptr(in));
+    private static Tensor temp(CudaBackend be, DType dt, int... shape) {
+        int n = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
+        return Tensor.fromStorage(be.allocate(dt, n, false), Layout.contiguous(shape));
+    }
+
+    /** The view with the last two dimensions swapped (no copy). */
+    private static Tensor transposed(Tensor t) {
+        Layout l = t.layout();
+        int[] s = l.shape(), st = l.strides();
+        return Tensor.fromStorage(t.storage(), new Layout(new int[] {s[0], s[2], s[1]}, new int[] {st[0], st[2], st[1]}, l.offset()));
     }
 
     private static String suffix(CudaBackend be, String op, Tensor t) {

@@ -1471,3 +1471,78 @@ extern "C" __global__ void winograd_out_adj_f32(Wino g, unsigned K, unsigned T_,
 extern "C" __global__ void winograd_out_adj_f64(Wino g, unsigned K, unsigned T_, double* out, const double* dy) {
     winoOutAdjBody<double>(g, K, T_, out, dy);
 }
+
+// One thread per filter (k, c) of w [K, C, 3, 3] (strides s0..s3): u [16, K, C] = G g G^T, with G the
+// 4x3 matrix rows (1, 0, 0), (1/2, 1/2, 1/2), (1/2, -1/2, 1/2), (0, 0, 1).
+template <typename T>
+__device__ __forceinline__ void winoWeightBody(unsigned K, unsigned C, int s0, int s1, int s2, int s3, T* u, const T* w) {
+    unsigned n = K * C;
+    GRID_STRIDE(i, n) {
+        unsigned k = i / C, c = i % C;
+        T g[9];
+#pragma unroll
+        for (int a = 0; a < 3; a++) {
+#pragma unroll
+            for (int b = 0; b < 3; b++) g[3 * a + b] = w[(i64) k * s0 + (i64) c * s1 + (i64) a * s2 + (i64) b * s3];
+        }
+        T t[12];
+#pragma unroll
+        for (int j = 0; j < 3; j++) {
+            t[j] = g[j];
+            t[3 + j] = (g[j] + g[3 + j] + g[6 + j]) * (T) 0.5;
+            t[6 + j] = (g[j] - g[3 + j] + g[6 + j]) * (T) 0.5;
+            t[9 + j] = g[6 + j];
+        }
+#pragma unroll
+        for (int a = 0; a < 4; a++) {
+            T v0 = t[3 * a], v1 = t[3 * a + 1], v2 = t[3 * a + 2];
+            u[(i64) (4 * a) * n + i] = v0;
+            u[(i64) (4 * a + 1) * n + i] = (v0 + v1 + v2) * (T) 0.5;
+            u[(i64) (4 * a + 2) * n + i] = (v0 - v1 + v2) * (T) 0.5;
+            u[(i64) (4 * a + 3) * n + i] = v2;
+        }
+    }
+}
+
+extern "C" __global__ void winograd_weight_f32(unsigned K, unsigned C, int s0, int s1, int s2, int s3, float* u, const float* w) {
+    winoWeightBody<float>(K, C, s0, s1, s2, s3, u, w);
+}
+
+extern "C" __global__ void winograd_weight_f64(unsigned K, unsigned C, int s0, int s1, int s2, int s3, double* u,
+                                               const double* w) {
+    winoWeightBody<double>(K, C, s0, s1, s2, s3, u, w);
+}
+
+// One thread per filter: dw [K, C, 3, 3] contiguous = G^T du G, the adjoint of the weight transform
+// (du [16, K, C] contiguous).
+template <typename T>
+__device__ __forceinline__ void winoWeightGradBody(unsigned K, unsigned C, T* dw, const T* du) {
+    unsigned n = K * C;
+    GRID_STRIDE(i, n) {
+        T d[16];
+#pragma unroll
+        for (int e = 0; e < 16; e++) d[e] = du[(i64) e * n + i];
+        T t[12];  // G^T d: 3 rows of 4
+#pragma unroll
+        for (int b = 0; b < 4; b++) {
+            t[b] = d[b] + (d[4 + b] + d[8 + b]) * (T) 0.5;
+            t[4 + b] = (d[4 + b] - d[8 + b]) * (T) 0.5;
+            t[8 + b] = (d[4 + b] + d[8 + b]) * (T) 0.5 + d[12 + b];
+        }
+#pragma unroll
+        for (int a = 0; a < 3; a++) {
+            T v0 = t[4 * a], v1 = t[4 * a + 1], v2 = t[4 * a + 2], v3 = t[4 * a + 3];
+            dw[(i64) i * 9 + 3 * a] = v0 + (v1 + v2) * (T) 0.5;
+            dw[(i64) i * 9 + 3 * a + 1] = (v1 - v2) * (T) 0.5;
+            dw[(i64) i * 9 + 3 * a + 2] = (v1 + v2) * (T) 0.5 + v3;
+        }
+    }
+}
+
+extern "C" __global__ void winograd_weight_grad_f32(unsigned K, unsigned C, float* dw, const float* du) {
+    winoWeightGradBody<float>(K, C, dw, du);
+}
+
+extern "C" __global__ void winograd_weight_grad_f64(unsigned K, unsigned C, double* dw, const double* du) {
+    winoWeightGradBody<double>(K, C, dw, du);
+}

@@ -2,295 +2,397 @@ package dev.kona.backend.cpu;
 
 import dev.kona.DType;
 import dev.kona.Tensor;
+import dev.kona.backend.Layout;
 import dev.kona.ops.Op;
 import java.util.Arrays;
 
 /**
- * The Winograd F(2x2, 3x3) transforms ({@link Op.WinogradInput}, {@link Op.WinogradOutput}) and
- * their adjoints on the CPU, in parallel over image planes ({@code n, c}), each plane's tiles in
- * order, so the overlapping sums of the input adjoint do not depend on the thread count. float32
- * runs a tile row at a time in vector lanes ({@link WinogradRows}); float64 (used by tests and
- * gradient checks) tile by tile.
+ * {@link Op.Conv3x3} on the CPU by Winograd F(2x2, 3x3): the three passes fused over blocks of tile rows. A block's
+ * transformed input and products (16 values per tile and channel, four times the image) are made,
+ * multiplied and transformed back while they are in L2, instead of making a round trip through
+ * memory for the whole batch between three separate kernels; the 16 products per block are small
+ * GEMMs on cache-resident operands, which run near the core's peak.
  *
- * <p>The matrices, applied down the columns of a tile and then along its rows:
- * {@code Bᵀ v = (v0 - v2, v1 + v2, v2 - v1, v1 - v3)}, {@code B v = (v0, v1 - v2 + v3, v1 + v2 - v0, -v3)},
- * {@code Aᵀ v = (v0 + v1 + v2, v1 - v2 - v3)}, {@code A u = (u0, u0 + u1, u0 - u1, -u1)}.
+ * <p>Work is split by image (and by block for the forward pass), and the weight gradient sums
+ * fixed groups of images into partials that are added in order: results do not depend on the
+ * thread count. float32 transforms run a block's tiles in vector lanes ({@link WinogradBlocks}),
+ * float64 ones tile by tile ({@link WinogradRows64}).
  */
 final class WinogradCpu {
     private WinogradCpu() {}
 
-    private static final int GRAIN_TILES = 2048;
+    /**
+     * Tiles per block times the larger channel count: a block's two buffers take ~1 MB in float32,
+     * half of this machine's L2 (2 MB per core); 4096 and 16384 measured the same or slower.
+     */
+    private static final int BLOCK_TILE_CHANNELS = 8192;
+    /** The weight gradient is summed over at most this many fixed groups of images (enough for a few threads). */
+    private static final int WEIGHT_GRAD_PARTIALS = 4;
 
-    private static int grain(int tilesPerPlane) {
-        return Math.max(1, GRAIN_TILES / Math.max(1, tilesPerPlane));
+    /** The geometry of one call: sizes, tile rows per block. */
+    private record Geo(Op.Conv3x3 op, int n, int c, int k, int th, int tw, int rows) {
+        /** Blocks may span images (tile rows numbered across the batch), so small images still make wide products. */
+        static Geo of(Op.Conv3x3 op, int n, int c, int k) {
+            int th = op.tilesH(), tw = op.tilesW();
+            int rows = Math.clamp(BLOCK_TILE_CHANNELS / Math.max(1, Math.max(c, k)) / (tw + 1), 1, Math.max(1, n * th));
+            return new Geo(op, n, c, k, th, tw, rows);
+        }
+
+        /** Calls {@code seg} for each run of one image's tile rows within batch tile rows [from, to). */
+        void segments(int from, int to, Segment seg) {
+            for (int gr = from; gr < to; ) {
+                int n = gr / th, i0 = gr % th, i1 = Math.min(th, i0 + (to - gr));
+                seg.run(n, i0, i1, (gr - from) * slots());
+                gr += i1 - i0;
+            }
+        }
+
+        /** Slots per tile row in a block buffer: the tiles and one spare ({@link WinogradBlocks}). */
+        int slots() {
+            return tw + 1;
+        }
+
+        /**
+         * Floats from one transform entry's plane to the next in a block buffer ({@code tb} slots
+         * per channel). Planes of a power-of-two size put the 16 rows a tile row writes in one
+         * cache set, which cost the input transform 3x; a 64-byte gap spreads them.
+         */
+        int vPlane(int tb) {
+            return c * tb + 16;
+        }
+
+        int mPlane(int tb) {
+            return k * tb + 16;
+        }
     }
 
-    private static boolean checkFloat(String op, Tensor t) {
-        DType dt = t.dtype();
+    /** Tile rows i0..i1 of image n, at slot offset {@code off} in a block buffer. */
+    @FunctionalInterface
+    private interface Segment {
+        void run(int n, int i0, int i1, int off);
+    }
+
+    /** A thread's buffers: the block's transformed input and products, and the row kernels' scratch. */
+    private static final class Work {
+        final Object v, m, sc, adjSc, pad, gradPad;
+
+        Work(Geo g, boolean f32) {
+            int tb = g.rows * g.slots();
+            if (f32) {
+                v = new float[16 * g.vPlane(tb)];
+                m = new float[16 * g.mPlane(tb)];
+                sc = WinogradBlocks.scratch(g.tw, g.rows);
+                adjSc = WinogradRows.scratch(g.tw);
+                pad = WinogradBlocks.paddedRow(g.tw, g.op.w(), g.op.pw());
+                gradPad = WinogradBlocks.paddedRow(g.tw, g.op.ow(), 0);
+            } else {
+                v = new double[16 * g.vPlane(tb)];
+                m = new double[16 * g.mPlane(tb)];
+                sc = new double[16];
+                adjSc = null;
+                pad = null;
+                gradPad = null;
+            }
+        }
+    }
+
+    static void run(Op.Conv3x3 op, Tensor out, Tensor a, Tensor b) {
+        DType dt = a.dtype();
         if (dt != DType.FLOAT32 && dt != DType.FLOAT64) {
-            throw new IllegalArgumentException(op + ": expected a float32 or float64 tensor on cpu, got " + dt);
+            throw new IllegalArgumentException(op.name() + ": expected float32 or float64 tensors on cpu, got " + dt);
         }
-        return dt == DType.FLOAT32;
+        boolean f32 = dt == DType.FLOAT32;
+        int[] os = out.layout().shape();
+        switch (op.pass()) {
+            case FORWARD -> forward(Geo.of(op, os[0], a.layout().shape()[1], os[1]), f32, out, a, transformWeight(b, false));
+            case INPUT_GRAD -> {
+                Geo g = Geo.of(op, os[0], os[1], a.layout().shape()[1]);
+                if (op.ph() <= 2 && op.pw() <= 2) inputGradAsForward(g, f32, out, a, b);
+                else inputGrad(g, f32, out, a, transformWeight(b, false));
+            }
+            case WEIGHT_GRAD -> {
+                int k = os[0], c = os[1];
+                Tensor du = Tensor.fromStorage(new CpuStorage(dt, f32 ? new float[16 * k * c] : new double[16 * k * c]),
+                        Layout.contiguous(new int[] {16, k, c}));
+                weightGrad(Geo.of(op, a.layout().shape()[0], c, k), f32, du, a, b);
+                untransformWeightGrad(du, out);
+            }
+        }
     }
 
-    static void input(Op.WinogradInput op, Tensor out, Tensor in) {
-        boolean f32 = checkFloat(op.name(), in);
-        if (op.adjoint()) inputAdjoint(op, out, in, f32);
-        else inputForward(op, out, in, f32);
-    }
+    /** G of F(2x2, 3x3), 4 x 3: the weight transform is {@code G g Gᵀ}. */
+    private static final double[][] G = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
 
-    static void output(Op.WinogradOutput op, Tensor out, Tensor in) {
-        boolean f32 = checkFloat(op.name(), in);
-        if (op.adjoint()) outputAdjoint(op, out, in, f32);
-        else outputForward(op, out, in, f32);
-    }
-
-    // ---------------------------------------------------------------- input transform
-
-    /** x [N, C, h, w] (any strides) -> V [16, C, T] contiguous. */
-    private static void inputForward(Op.WinogradInput op, Tensor out, Tensor x, boolean f32) {
-        var xl = x.layout();
-        int[] s = xl.shape(), st = xl.strides();
-        int c = s[1], th = op.tilesH(), tw = op.tilesW(), tiles = th * tw;
-        int t = s[0] * tiles, plane = c * t;
-        Object xa = ((CpuStorage) x.storage()).array(), oa = ((CpuStorage) out.storage()).array();
-        int xo = xl.offset(), oo = out.layout().offset();
-        Parallel.forRange(s[0] * c, grain(tiles), (a, e) -> {
-            // A tile row at a time, its tiles in vector lanes, so that each of the 16 planes gets a
-            // contiguous run: writing each tile's 16 values to the 16 planes (a power-of-two
-            // stride apart) one by one thrashed the cache, 7x slower.
-            float[] sc = f32 ? WinogradRows.scratch(tw) : null;
-            float[] pad = f32 ? WinogradRows.paddedRow(tw, op.w(), op.pw()) : null;
-            double[] d = f32 ? null : new double[16];
-            for (int nc = a; nc < e; nc++) {
-                int n = nc / c, ci = nc % c;
-                int xb = xo + n * st[0] + ci * st[1];
-                int ob = oo + ci * t + n * tiles;
-                for (int i = 0; i < th; i++) {
-                    if (f32) {
-                        WinogradRows.input((float[]) xa, xb, st[2], st[3], op.h(), op.w(), 2 * i - op.ph(), op.pw(), tw, sc,
-                                pad, (float[]) oa, ob + i * tw, plane);
-                        continue;
+    /**
+     * The transformed weight {@code u [16, K, C]}, entry {@code 4a + b} of {@code G g Gᵀ} for each
+     * filter g; with {@code turned}, {@code [16, C, K]} of the filters turned by 180 degrees, for
+     * the input gradient as a forward pass.
+     */
+    private static Tensor transformWeight(Tensor w, boolean turned) {
+        Layout l = w.layout();
+        int[] s = l.shape(), st = l.strides();
+        int k = s[0], c = s[1];
+        boolean f32 = w.dtype() == DType.FLOAT32;
+        Object wa = array(w);
+        // [16, outer, inner]: (K, C), or (C, K) turned; a run of `inner` at a time, so that the 16
+        // entry planes (a power-of-two stride apart for power-of-two channels) get contiguous writes
+        int outer = turned ? c : k, inner = turned ? k : c;
+        Object ua = f32 ? new float[16 * k * c] : new double[16 * k * c];
+        double[] run = new double[16 * inner], g = new double[9], t = new double[12];
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int ki = turned ? in : o, ci = turned ? o : in;
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        int src = l.offset() + ki * st[0] + ci * st[1] + (turned ? 2 - i : i) * st[2] + (turned ? 2 - j : j) * st[3];
+                        g[3 * i + j] = f32 ? ((float[]) wa)[src] : ((double[]) wa)[src];
                     }
-                    double[] src = (double[]) xa, o = (double[]) oa;
-                    for (int j = 0; j < tw; j++) {
-                        int r0 = 2 * i - op.ph(), c0 = 2 * j - op.pw();
-                        for (int p = 0; p < 4; p++) {
-                            for (int q = 0; q < 4; q++) {
-                                int r = r0 + p, col = c0 + q;
-                                boolean in = r >= 0 && r < op.h() && col >= 0 && col < op.w();
-                                d[4 * p + q] = in ? src[xb + r * st[2] + col * st[3]] : 0.0;
+                }
+                for (int a = 0; a < 4; a++) {
+                    for (int j = 0; j < 3; j++) t[3 * a + j] = G[a][0] * g[j] + G[a][1] * g[3 + j] + G[a][2] * g[6 + j];
+                }
+                for (int a = 0; a < 4; a++) {
+                    for (int b = 0; b < 4; b++) {
+                        run[(4 * a + b) * inner + in] = t[3 * a] * G[b][0] + t[3 * a + 1] * G[b][1] + t[3 * a + 2] * G[b][2];
+                    }
+                }
+            }
+            for (int e = 0; e < 16; e++) {
+                int dst = (e * outer + o) * inner;
+                if (f32) {
+                    float[] u = (float[]) ua;
+                    for (int in = 0; in < inner; in++) u[dst + in] = (float) run[e * inner + in];
+                } else {
+                    System.arraycopy(run, e * inner, ua, dst, inner);
+                }
+            }
+        }
+        int[] shape = turned ? new int[] {16, c, k} : new int[] {16, k, c};
+        return Tensor.fromStorage(new CpuStorage(w.dtype(), ua), Layout.contiguous(shape));
+    }
+
+    /** {@code dw [K, C, 3, 3] = Gᵀ du G} per filter: the adjoint of {@link #transformWeight}. */
+    private static void untransformWeightGrad(Tensor du, Tensor dw) {
+        int[] s = du.layout().shape();
+        int k = s[1], c = s[2], wo = dw.layout().offset();
+        boolean f32 = du.dtype() == DType.FLOAT32;
+        Object ua = array(du), wa = array(dw);
+        double[] run = new double[16 * c], t = new double[12];
+        for (int ki = 0; ki < k; ki++) {
+            // the 16 entry planes' runs for this filter row, read contiguously (see transformWeight)
+            for (int e = 0; e < 16; e++) {
+                int src = (e * k + ki) * c;
+                if (f32) {
+                    float[] u = (float[]) ua;
+                    for (int ci = 0; ci < c; ci++) run[e * c + ci] = u[src + ci];
+                } else {
+                    System.arraycopy(ua, src, run, e * c, c);
+                }
+            }
+            for (int ci = 0; ci < c; ci++) {
+                for (int i = 0; i < 3; i++) {
+                    for (int b = 0; b < 4; b++) {
+                        t[4 * i + b] = G[0][i] * run[b * c + ci] + G[1][i] * run[(4 + b) * c + ci] + G[2][i] * run[(8 + b) * c + ci]
+                                + G[3][i] * run[(12 + b) * c + ci];
+                    }
+                }
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        double v = t[4 * i] * G[0][j] + t[4 * i + 1] * G[1][j] + t[4 * i + 2] * G[2][j] + t[4 * i + 3] * G[3][j];
+                        int dst = wo + ((ki * c + ci) * 3 + i) * 3 + j;
+                        if (f32) ((float[]) wa)[dst] = (float) v;
+                        else ((double[]) wa)[dst] = v;
+                    }
+                }
+            }
+        }
+    }
+
+    private static Object array(Tensor t) {
+        return ((CpuStorage) t.storage()).array();
+    }
+
+    // ---------------------------------------------------------------- the passes
+
+    /** y [N, K, oh, ow] = Aᵀ (u · Bᵀ x B) A, block by block; x and u may have any strides. */
+    private static void forward(Geo g, boolean f32, Tensor y, Tensor x, Tensor u) {
+        Object ya = array(y), xa = array(x), ua = array(u);
+        Layout xl = x.layout(), ul = u.layout();
+        int yo = y.layout().offset(), oh = g.op.oh(), ow = g.op.ow();
+        int rowsTotal = g.n * g.th, units = (rowsTotal + g.rows - 1) / g.rows;
+        Parallel.forRange(units, 1, (s, e) -> {
+            Work wk = new Work(g, f32);
+            for (int unit = s; unit < e; unit++) {
+                int from = unit * g.rows, to = Math.min(rowsTotal, from + g.rows), tb = (to - from) * g.slots();
+                g.segments(from, to, (n, i0, i1, off) -> transformInput(g, f32, xa, xl, n, i0, i1, tb, off, wk));
+                for (int q = 0; q < 16; q++) {
+                    // m[q] [K, tb] = u[q] [K, C] · v[q] [C, tb]
+                    gemm(f32, g.k, tb, g.c, ua, ul.offset() + q * ul.strides()[0], ul.strides()[1], ul.strides()[2],
+                            wk.v, q * g.vPlane(tb), tb, 1, wk.m, q * g.mPlane(tb), tb, false);
+                }
+                g.segments(from, to, (n, i0, i1, off) -> {
+                    for (int k = 0; k < g.k; k++) {
+                        int ob = yo + (n * g.k + k) * oh * ow;
+                        if (f32) {
+                            WinogradBlocks.output((float[]) wk.m, k * tb + off, g.mPlane(tb), g.tw, i1 - i0, (float[]) wk.sc,
+                                    (float[]) ya, ob, oh, ow, i0);
+                            continue;
+                        }
+                        for (int i = i0; i < i1; i++) {
+                            int at = k * tb + off + (i - i0) * g.slots();
+                            WinogradRows64.output((double[]) wk.m, at, g.mPlane(tb), g.tw, (double[]) ya, ob, oh, ow, i);
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * The input gradient as a forward pass: for a stride-1 3x3 convolution, dx is the convolution
+     * of dy, padded by 2 - p, with each filter turned by 180 degrees and the channel axes swapped.
+     * The forward pass reads overlapping 4x4 tiles where the direct adjoint scatters them into
+     * overlapping image rows: 30% faster.
+     */
+    private static void inputGradAsForward(Geo g, boolean f32, Tensor dx, Tensor dy, Tensor w) {
+        Op.Conv3x3 op = g.op;
+        var flipped = new Op.Conv3x3(op.oh(), op.ow(), 2 - op.ph(), 2 - op.pw(), op.h(), op.w(), Op.ConvPass.FORWARD);
+        forward(Geo.of(flipped, g.n, g.k, g.c), f32, dx, dy, transformWeight(w, true));
+    }
+
+    /** dx [N, C, h, w] = B (uᵀ · A dy Aᵀ) Bᵀ summed over overlapping tiles; one image per task, its blocks in order. */
+    private static void inputGrad(Geo g, boolean f32, Tensor dx, Tensor dy, Tensor u) {
+        Object xa = array(dx), ya = array(dy), ua = array(u);
+        Layout yl = dy.layout(), ul = u.layout();
+        int xo = dx.layout().offset(), h = g.op.h(), w = g.op.w();
+        Parallel.forRange(g.n, 1, (s, e) -> {
+            Work wk = new Work(g, f32);
+            for (int n = s; n < e; n++) {
+                int base = xo + n * g.c * h * w;
+                if (f32) Arrays.fill((float[]) xa, base, base + g.c * h * w, 0f);
+                else Arrays.fill((double[]) xa, base, base + g.c * h * w, 0.0);
+                for (int i0 = 0; i0 < g.th; i0 += g.rows) {
+                    int i1 = Math.min(g.th, i0 + g.rows), tb = (i1 - i0) * g.slots();
+                    transformOutputGrad(g, f32, ya, yl, n, i0, i1, tb, 0, wk);
+                    for (int q = 0; q < 16; q++) {
+                        // v[q] [C, tb] = u[q]ᵀ [C, K] · m[q] [K, tb]
+                        gemm(f32, g.c, tb, g.k, ua, ul.offset() + q * ul.strides()[0], ul.strides()[2], ul.strides()[1],
+                                wk.m, q * g.mPlane(tb), tb, 1, wk.v, q * g.vPlane(tb), tb, false);
+                    }
+                    for (int c = 0; c < g.c; c++) {
+                        int ob = base + c * h * w;
+                        for (int i = i0; i < i1; i++) {
+                            int at = c * tb + (i - i0) * g.slots(), y0 = 2 * i - g.op.ph();
+                            if (f32) {
+                                WinogradRows.inputAdjoint((float[]) wk.v, at, g.vPlane(tb), g.tw, (float[]) wk.adjSc, (float[]) xa, ob, h, w,
+                                        y0, g.op.pw());
+                            } else {
+                                WinogradRows64.inputAdjoint((double[]) wk.v, at, g.vPlane(tb), g.tw, (double[]) wk.sc, (double[]) xa, ob, h,
+                                        w, y0, g.op.pw());
                             }
                         }
-                        btdbF64(d);
-                        for (int k = 0; k < 16; k++) o[ob + i * tw + j + k * plane] = d[k];
                     }
                 }
             }
         });
     }
 
-    private static void btdbF64(double[] d) {
-        for (int b = 0; b < 4; b++) {
-            double v0 = d[b], v1 = d[4 + b], v2 = d[8 + b], v3 = d[12 + b];
-            d[b] = v0 - v2;
-            d[4 + b] = v1 + v2;
-            d[8 + b] = v2 - v1;
-            d[12 + b] = v1 - v3;
-        }
-        for (int a = 0; a < 16; a += 4) {
-            double v0 = d[a], v1 = d[a + 1], v2 = d[a + 2], v3 = d[a + 3];
-            d[a] = v0 - v2;
-            d[a + 1] = v1 + v2;
-            d[a + 2] = v2 - v1;
-            d[a + 3] = v1 - v3;
-        }
-    }
-
-    /** {@code d <- B d Bᵀ} in place: the adjoint of {@code Bᵀ d B}. */
-    static void bdbtF32(float[] d) {
-        for (int b = 0; b < 4; b++) {
-            float v0 = d[b], v1 = d[4 + b], v2 = d[8 + b], v3 = d[12 + b];
-            d[b] = v0;
-            d[4 + b] = v1 - v2 + v3;
-            d[8 + b] = v1 + v2 - v0;
-            d[12 + b] = -v3;
-        }
-        for (int a = 0; a < 16; a += 4) {
-            float v0 = d[a], v1 = d[a + 1], v2 = d[a + 2], v3 = d[a + 3];
-            d[a + 1] = v1 - v2 + v3;
-            d[a + 2] = v1 + v2 - v0;
-            d[a + 3] = -v3;
-        }
-    }
-
-    private static void bdbtF64(double[] d) {
-        for (int b = 0; b < 4; b++) {
-            double v0 = d[b], v1 = d[4 + b], v2 = d[8 + b], v3 = d[12 + b];
-            d[b] = v0;
-            d[4 + b] = v1 - v2 + v3;
-            d[8 + b] = v1 + v2 - v0;
-            d[12 + b] = -v3;
-        }
-        for (int a = 0; a < 16; a += 4) {
-            double v0 = d[a], v1 = d[a + 1], v2 = d[a + 2], v3 = d[a + 3];
-            d[a + 1] = v1 - v2 + v3;
-            d[a + 2] = v1 + v2 - v0;
-            d[a + 3] = -v3;
-        }
-    }
-
-    /** V [16, C, T] (any strides) -> x [N, C, h, w] contiguous, the tiles' contributions summed. */
-    private static void inputAdjoint(Op.WinogradInput op, Tensor out, Tensor v, boolean f32) {
-        var vl = v.layout();
-        int[] st = vl.strides();
-        int c = vl.shape()[1], th = op.tilesH(), tw = op.tilesW(), tiles = th * tw;
-        int n = out.layout().shape()[0], h = op.h(), w = op.w();
-        Object va = ((CpuStorage) v.storage()).array(), oa = ((CpuStorage) out.storage()).array();
-        int vo = vl.offset(), oo = out.layout().offset();
-        Parallel.forRange(n * c, grain(tiles), (a, e) -> {
-            // the row kernel reads unit-stride runs: other layouts are gathered into `row` first
-            float[] row = f32 && st[2] != 1 ? new float[16 * tw] : null;
-            float[] sc = f32 ? WinogradRows.scratch(tw) : null;
-            double[] d = f32 ? null : new double[16];
-            for (int nc = a; nc < e; nc++) {
-                int ni = nc / c, ci = nc % c;
-                int ob = oo + nc * h * w;
-                if (f32) Arrays.fill((float[]) oa, ob, ob + h * w, 0f);
-                else Arrays.fill((double[]) oa, ob, ob + h * w, 0.0);
-                for (int i = 0; i < th; i++) {
-                    int rowAt = vo + ci * st[1] + (ni * tiles + i * tw) * st[2];
-                    int r0 = 2 * i - op.ph();
-                    if (f32) {
-                        float[] src = (float[]) va;
-                        if (row == null) {
-                            WinogradRows.inputAdjoint(src, rowAt, st[0], tw, sc, (float[]) oa, ob, h, w, r0, op.pw());
-                        } else {
-                            for (int k = 0; k < 16; k++) {
-                                for (int j = 0; j < tw; j++) row[k * tw + j] = src[rowAt + k * st[0] + j * st[2]];
-                            }
-                            WinogradRows.inputAdjoint(row, 0, tw, tw, sc, (float[]) oa, ob, h, w, r0, op.pw());
-                        }
-                        continue;
+    /** du [16, K, C] = sum over all tiles of (A dy Aᵀ) · (Bᵀ x B)ᵀ, per entry. */
+    private static void weightGrad(Geo g, boolean f32, Tensor du, Tensor dy, Tensor x) {
+        Object ya = array(dy), xa = array(x), da = array(du);
+        Layout yl = dy.layout(), xl = x.layout();
+        int size = 16 * g.k * g.c, uo = du.layout().offset();
+        int group = Math.max(1, (g.n + WEIGHT_GRAD_PARTIALS - 1) / WEIGHT_GRAD_PARTIALS);
+        int parts = Math.max(1, (g.n + group - 1) / group);
+        // part p sums images [p*group, (p+1)*group); part 0 straight into du, the others into partials
+        Object partials = parts == 1 ? null : f32 ? new float[(parts - 1) * size] : new double[(parts - 1) * size];
+        Parallel.forRange(parts, 1, (s, e) -> {
+            Work wk = new Work(g, f32);
+            for (int p = s; p < e; p++) {
+                Object target = p == 0 ? da : partials;
+                int to = p == 0 ? uo : (p - 1) * size;
+                boolean first = true;
+                int rowsTo = Math.min(g.n, (p + 1) * group) * g.th;
+                for (int from = p * group * g.th; from < rowsTo; from += g.rows) {
+                    int end = Math.min(rowsTo, from + g.rows), tb = (end - from) * g.slots();
+                    g.segments(from, end, (n, i0, i1, off) -> {
+                        transformInput(g, f32, xa, xl, n, i0, i1, tb, off, wk);
+                        transformOutputGrad(g, f32, ya, yl, n, i0, i1, tb, off, wk);
+                    });
+                    for (int q = 0; q < 16; q++) {
+                        // du[q] [K, C] (+)= m[q] [K, tb] · v[q]ᵀ [tb, C]
+                        gemm(f32, g.k, g.c, tb, wk.m, q * g.mPlane(tb), tb, 1, wk.v, q * g.vPlane(tb), 1, tb, target,
+                                to + q * g.k * g.c, g.c, !first);
                     }
-                    double[] src = (double[]) va, o = (double[]) oa;
-                    for (int j = 0; j < tw; j++) {
-                        int at = rowAt + j * st[2], c0 = 2 * j - op.pw();
-                        for (int k = 0; k < 16; k++) d[k] = src[at + k * st[0]];
-                        bdbtF64(d);
-                        for (int r = Math.max(0, -r0); r < 4 && r0 + r < h; r++) {
-                            for (int q = Math.max(0, -c0); q < 4 && c0 + q < w; q++) o[ob + (r0 + r) * w + c0 + q] += d[4 * r + q];
-                        }
-                    }
+                    first = false;
                 }
+                if (first) zero(f32, target, to, size);   // a part without images (N = 0)
             }
         });
-    }
-
-    // ---------------------------------------------------------------- output transform
-
-    /** M [16, K, T] (any strides) -> y [N, K, oh, ow] contiguous. */
-    private static void outputForward(Op.WinogradOutput op, Tensor out, Tensor m, boolean f32) {
-        var ml = m.layout();
-        int[] st = ml.strides();
-        int k = ml.shape()[1], th = op.tilesH(), tw = op.tilesW(), tiles = th * tw;
-        int n = out.layout().shape()[0], oh = op.oh(), ow = op.ow();
-        Object ma = ((CpuStorage) m.storage()).array(), oa = ((CpuStorage) out.storage()).array();
-        int mo = ml.offset(), oo = out.layout().offset();
-        Parallel.forRange(n * k, grain(tiles), (a, e) -> {
-            for (int nk = a; nk < e; nk++) {
-                int ni = nk / k, ki = nk % k;
-                int ob = oo + nk * oh * ow;
-                for (int i = 0; i < th; i++) {
-                    int rowAt = mo + ki * st[1] + (ni * tiles + i * tw) * st[2];
-                    if (f32 && st[2] == 1) {
-                        WinogradRows.output((float[]) ma, rowAt, st[0], tw, (float[]) oa, ob, oh, ow, i);
-                        continue;
-                    }
-                    boolean down = 2 * i + 1 < oh;
-                    for (int j = 0; j < tw; j++) {
-                        int at = rowAt + j * st[2];
-                        int y = ob + 2 * i * ow + 2 * j;
-                        boolean right = 2 * j + 1 < ow;
-                        if (f32) atmaF32((float[]) ma, at, st[0], (float[]) oa, y, ow, down, right);
-                        else atmaF64((double[]) ma, at, st[0], (double[]) oa, y, ow, down, right);
-                    }
-                }
+        for (int p = 1; p < parts; p++) {
+            if (f32) {
+                float[] d = (float[]) da, q = (float[]) partials;
+                for (int i = 0; i < size; i++) d[uo + i] += q[(p - 1) * size + i];
+            } else {
+                double[] d = (double[]) da, q = (double[]) partials;
+                for (int i = 0; i < size; i++) d[uo + i] += q[(p - 1) * size + i];
             }
-        });
-    }
-
-    /** The 2x2 tile {@code Aᵀ m A} of the 16 values at {@code m[at + k*ps]}, written at {@code y[yo]}. */
-    static void atmaF32(float[] m, int at, int ps, float[] y, int yo, int ow, boolean down, boolean right) {
-        float m00 = m[at], m01 = m[at + ps], m02 = m[at + 2 * ps], m03 = m[at + 3 * ps];
-        float m10 = m[at + 4 * ps], m11 = m[at + 5 * ps], m12 = m[at + 6 * ps], m13 = m[at + 7 * ps];
-        float m20 = m[at + 8 * ps], m21 = m[at + 9 * ps], m22 = m[at + 10 * ps], m23 = m[at + 11 * ps];
-        float m30 = m[at + 12 * ps], m31 = m[at + 13 * ps], m32 = m[at + 14 * ps], m33 = m[at + 15 * ps];
-        // down the columns: s0 = m0 + m1 + m2, s1 = m1 - m2 - m3 (rows of 4), then along the rows
-        float s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
-        float s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
-        y[yo] = s00 + s01 + s02;
-        if (right) y[yo + 1] = s01 - s02 - s03;
-        if (down) {
-            y[yo + ow] = s10 + s11 + s12;
-            if (right) y[yo + ow + 1] = s11 - s12 - s13;
         }
     }
 
-    private static void atmaF64(double[] m, int at, int ps, double[] y, int yo, int ow, boolean down, boolean right) {
-        double[] s = new double[8];
-        for (int b = 0; b < 4; b++) {
-            double v0 = m[at + b * ps], v1 = m[at + (4 + b) * ps], v2 = m[at + (8 + b) * ps], v3 = m[at + (12 + b) * ps];
-            s[b] = v0 + v1 + v2;
-            s[4 + b] = v1 - v2 - v3;
-        }
-        y[yo] = s[0] + s[1] + s[2];
-        if (right) y[yo + 1] = s[1] - s[2] - s[3];
-        if (down) {
-            y[yo + ow] = s[4] + s[5] + s[6];
-            if (right) y[yo + ow + 1] = s[5] - s[6] - s[7];
-        }
-    }
+    // ---------------------------------------------------------------- block steps
 
-    /** dy [N, K, oh, ow] (any strides) -> dM [16, K, T] contiguous: each tile {@code A dy Aᵀ}. */
-    private static void outputAdjoint(Op.WinogradOutput op, Tensor out, Tensor dy, boolean f32) {
-        var yl = dy.layout();
-        int[] s = yl.shape(), st = yl.strides();
-        int k = s[1], th = op.tilesH(), tw = op.tilesW(), tiles = th * tw, oh = op.oh(), ow = op.ow();
-        int t = s[0] * tiles, plane = k * t;
-        Object ya = ((CpuStorage) dy.storage()).array(), oa = ((CpuStorage) out.storage()).array();
-        int yo = yl.offset(), oo = out.layout().offset();
-        Parallel.forRange(s[0] * k, grain(tiles), (a, e) -> {
-            float[] sc = f32 ? WinogradRows.scratch(tw) : null;
-            for (int nk = a; nk < e; nk++) {
-                int ni = nk / k, ki = nk % k;
-                int yb = yo + ni * st[0] + ki * st[1];
-                int ob = oo + ki * t + ni * tiles;
-                for (int i = 0; i < th; i++) {
-                    if (f32) {
-                        // a tile row in vector lanes, as in inputForward
-                        WinogradRows.outputAdjoint((float[]) ya, yb, st[2], st[3], oh, ow, i, tw, sc, (float[]) oa, ob + i * tw,
-                                plane);
-                        continue;
-                    }
-                    double[] y = (double[]) ya, o = (double[]) oa;
-                    boolean down = 2 * i + 1 < oh;
-                    for (int j = 0; j < tw; j++) {
-                        boolean right = 2 * j + 1 < ow;
-                        int p = yb + 2 * i * st[2] + 2 * j * st[3], at = ob + i * tw + j;
-                        double u00 = y[p], u01 = right ? y[p + st[3]] : 0;
-                        double u10 = down ? y[p + st[2]] : 0, u11 = down && right ? y[p + st[2] + st[3]] : 0;
-                        double[] r0 = {u00, u00 + u01, u00 - u01, -u01};
-                        double[] r1 = {u10, u10 + u11, u10 - u11, -u11};
-                        for (int b = 0; b < 4; b++) {
-                            o[at + b * plane] = r0[b];
-                            o[at + (4 + b) * plane] = r0[b] + r1[b];
-                            o[at + (8 + b) * plane] = r0[b] - r1[b];
-                            o[at + (12 + b) * plane] = -r1[b];
-                        }
-                    }
-                }
+    /** The block's transformed input: v [16, C, tb] from tile rows i0..i1 of image n. */
+    private static void transformInput(Geo g, boolean f32, Object xa, Layout xl, int n, int i0, int i1, int tb, int off, Work wk) {
+        int[] st = xl.strides();
+        for (int c = 0; c < g.c; c++) {
+            int xb = xl.offset() + n * st[0] + c * st[1];
+            if (f32) {
+                WinogradBlocks.input((float[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 2 * i0 - g.op.ph(), g.op.pw(), g.tw, i1 - i0,
+                        (float[]) wk.sc, (float[]) wk.pad, (float[]) wk.v, c * tb + off, g.vPlane(tb));
+                continue;
             }
-        });
+            for (int i = i0; i < i1; i++) {
+                WinogradRows64.input((double[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 2 * i - g.op.ph(), g.op.pw(), g.tw,
+                        (double[]) wk.sc, (double[]) wk.v, c * tb + off + (i - i0) * g.slots(), g.vPlane(tb));
+            }
+        }
+    }
+
+    /**
+     * The block's transformed output gradient: m [16, K, tb] from tile rows i0..i1 of image n, with
+     * zeros in the spare slots (the weight gradient sums over every slot).
+     */
+    private static void transformOutputGrad(Geo g, boolean f32, Object ya, Layout yl, int n, int i0, int i1, int tb, int off,
+                                            Work wk) {
+        int[] st = yl.strides();
+        for (int k = 0; k < g.k; k++) {
+            int yb = yl.offset() + n * st[0] + k * st[1];
+            if (f32) {
+                WinogradBlocks.outputAdjoint((float[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i0, g.tw, i1 - i0, (float[]) wk.sc,
+                        (float[]) wk.gradPad, (float[]) wk.m, k * tb + off, g.mPlane(tb));
+                continue;
+            }
+            double[] m = (double[]) wk.m;
+            for (int i = i0; i < i1; i++) {
+                int at = k * tb + off + (i - i0) * g.slots();
+                WinogradRows64.outputAdjoint((double[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i, g.tw, m, at, g.mPlane(tb));
+                for (int e = 0; e < 16; e++) m[at + e * g.mPlane(tb) + g.tw] = 0;
+            }
+        }
+    }
+
+    private static void gemm(boolean f32, int m, int n, int k, Object a, int aOff, int aRs, int aCs, Object b, int bOff, int bRs,
+                             int bCs, Object c, int cOff, int ldc, boolean accumulate) {
+        if (f32) {
+            Sgemm.sgemm(m, n, k, (float[]) a, aOff, aRs, aCs, (float[]) b, bOff, bRs, bCs, (float[]) c, cOff, ldc, accumulate);
+        } else {
+            Dgemm.dgemm(m, n, k, (double[]) a, aOff, aRs, aCs, (double[]) b, bOff, bRs, bCs, (double[]) c, cOff, ldc, accumulate);
+        }
+    }
+
+    private static void zero(boolean f32, Object a, int from, int size) {
+        if (f32) Arrays.fill((float[]) a, from, from + size, 0f);
+        else Arrays.fill((double[]) a, from, from + size, 0.0);
     }
 }

@@ -4,12 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float32 Winograd transforms one tile row at a time, with the row's tiles in vector lanes:
- * tile {@code j}'s 16 values land in 16 contiguous runs (one per transform entry), so the 16
- * output planes are written, or read, as vectors. The input tiles overlap (stride 2), so their
- * columns are first split into even and odd ones: column {@code b} of tile {@code j} is
- * {@code even[j]}, {@code odd[j]}, {@code even[j+1]}, {@code odd[j+1]} for b = 0..3. The arithmetic is
- * the scalar transforms' in the same order, so the scalar tails give the same bits.
+ * The float32 Winograd input-transform adjoint, one tile row at a time with the row's tiles in
+ * vector lanes: the direct input gradient, used where the padding is too large for the input
+ * gradient to run as a forward pass ({@link WinogradCpu}).
  */
 final class WinogradRows {
     private WinogradRows() {}
@@ -17,7 +14,6 @@ final class WinogradRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Two-input permutes ({@code index.selectFrom(a, b)} picks from a's then b's lanes). */
-    private static final FloatVector EVEN = index(i -> 2 * i), ODD = index(i -> 2 * i + 1);
     private static final FloatVector ZIP_LO = index(i -> i / 2 + (i % 2) * L), ZIP_HI = index(i -> L / 2 + i / 2 + (i % 2) * L);
 
     private static FloatVector index(java.util.function.IntUnaryOperator f) {
@@ -26,161 +22,9 @@ final class WinogradRows {
         return FloatVector.fromArray(S, v, 0);
     }
 
-    /** Scratch for one tile row: even and odd columns of 4 input rows (or of 2 output rows), then their transforms. */
+    /** Scratch for one tile row: the 16 transformed rows (padded) and the even and odd column sums. */
     static float[] scratch(int tw) {
         return new float[24 * (tw + 2)];
-    }
-
-    /** A zero-padded copy of one image row, for {@link #input}: {@code pw} zeros, the row, zeros. */
-    static float[] paddedRow(int tw, int w, int pw) {
-        return new float[2 * tw + w + 2 * pw + 2 * L + 2];
-    }
-
-    /**
-     * Input transform of tile row starting at image row {@code y0}: {@code out[at + k*plane + j] =
-     * (Bᵀ d_j B)[k]} for the {@code tw} tiles j of the row.
-     */
-    static void input(float[] x, int xb, int rs, int cs, int h, int w, int y0, int pw, int tw, float[] sc, float[] pad,
-                      float[] out, int at, int plane) {
-        int n = tw + 1;
-        // sc rows 0..3: even columns of input rows y0..y0+3 (image column 2m - pw); rows 4..7: odd
-        for (int a = 0; a < 4; a++) {
-            int y = y0 + a, e = a * n, o = (4 + a) * n;
-            if (y < 0 || y >= h) {
-                java.util.Arrays.fill(sc, e, e + n, 0f);
-                java.util.Arrays.fill(sc, o, o + n, 0f);
-                continue;
-            }
-            // pad[pw + c] = image column c; outside [pw, pw + w) it stays zero
-            int src = xb + y * rs;
-            if (cs == 1) System.arraycopy(x, src, pad, pw, w);
-            else for (int c = 0; c < w; c++) pad[pw + c] = x[src + c * cs];
-            int m = 0;
-            for (; m + L <= n; m += L) {
-                var lo = FloatVector.fromArray(S, pad, 2 * m);
-                var hi = FloatVector.fromArray(S, pad, 2 * m + L);
-                EVEN.selectFrom(lo, hi).intoArray(sc, e + m);
-                ODD.selectFrom(lo, hi).intoArray(sc, o + m);
-            }
-            for (; m < n; m++) {
-                sc[e + m] = pad[2 * m];
-                sc[o + m] = pad[2 * m + 1];
-            }
-        }
-        // Bᵀ down the rows, even and odd columns alike: rows 8..11 and 12..15
-        for (int half = 0; half < 2; half++) {
-            int src = half * 4 * n, dst = (8 + half * 4) * n;
-            int m = 0;
-            for (int bound = S.loopBound(n); m < bound; m += S.length()) {
-                var v0 = FloatVector.fromArray(S, sc, src + m);
-                var v1 = FloatVector.fromArray(S, sc, src + n + m);
-                var v2 = FloatVector.fromArray(S, sc, src + 2 * n + m);
-                var v3 = FloatVector.fromArray(S, sc, src + 3 * n + m);
-                v0.sub(v2).intoArray(sc, dst + m);
-                v1.add(v2).intoArray(sc, dst + n + m);
-                v2.sub(v1).intoArray(sc, dst + 2 * n + m);
-                v1.sub(v3).intoArray(sc, dst + 3 * n + m);
-            }
-            for (; m < n; m++) {
-                float v0 = sc[src + m], v1 = sc[src + n + m], v2 = sc[src + 2 * n + m], v3 = sc[src + 3 * n + m];
-                sc[dst + m] = v0 - v2;
-                sc[dst + n + m] = v1 + v2;
-                sc[dst + 2 * n + m] = v2 - v1;
-                sc[dst + 3 * n + m] = v1 - v3;
-            }
-        }
-        // B along the columns: (te_j - te_j+1, to_j + te_j+1, te_j+1 - to_j, to_j - to_j+1)
-        for (int a = 0; a < 4; a++) {
-            int te = (8 + a) * n, to = (12 + a) * n, o = at + 4 * a * plane;
-            int j = 0;
-            for (int bound = S.loopBound(tw); j < bound; j += S.length()) {
-                var e0 = FloatVector.fromArray(S, sc, te + j);
-                var e1 = FloatVector.fromArray(S, sc, te + j + 1);
-                var o0 = FloatVector.fromArray(S, sc, to + j);
-                var o1 = FloatVector.fromArray(S, sc, to + j + 1);
-                e0.sub(e1).intoArray(out, o + j);
-                o0.add(e1).intoArray(out, o + plane + j);
-                e1.sub(o0).intoArray(out, o + 2 * plane + j);
-                o0.sub(o1).intoArray(out, o + 3 * plane + j);
-            }
-            for (; j < tw; j++) {
-                float e0 = sc[te + j], e1 = sc[te + j + 1], o0 = sc[to + j], o1 = sc[to + j + 1];
-                out[o + j] = e0 - e1;
-                out[o + plane + j] = o0 + e1;
-                out[o + 2 * plane + j] = e1 - o0;
-                out[o + 3 * plane + j] = o0 - o1;
-            }
-        }
-    }
-
-    /**
-     * Output-transform adjoint of tile row {@code i}: {@code out[at + k*plane + j] = (A u_j Aᵀ)[k]}
-     * for the 2x2 gradient tiles u_j at rows 2i, 2i+1 (zeros past oh x ow).
-     */
-    static void outputAdjoint(float[] dy, int yb, int rs, int cs, int oh, int ow, int i, int tw, float[] sc,
-                              float[] out, int at, int plane) {
-        // sc rows 0, 1: even and odd columns of row 2i; rows 2, 3: of row 2i + 1
-        for (int r = 0; r < 2; r++) {
-            int y = 2 * i + r, e = 2 * r * tw, o = (2 * r + 1) * tw;
-            boolean inside = y < oh;
-            for (int j = 0; j < tw; j++) {
-                int c1 = 2 * j + 1;
-                sc[e + j] = inside ? dy[yb + y * rs + 2 * j * cs] : 0f;
-                sc[o + j] = inside && c1 < ow ? dy[yb + y * rs + c1 * cs] : 0f;
-            }
-        }
-        int j = 0;
-        for (int bound = S.loopBound(tw); j < bound; j += S.length()) {
-            var u00 = FloatVector.fromArray(S, sc, j);
-            var u01 = FloatVector.fromArray(S, sc, tw + j);
-            var u10 = FloatVector.fromArray(S, sc, 2 * tw + j);
-            var u11 = FloatVector.fromArray(S, sc, 3 * tw + j);
-            var r01 = u00.add(u01);
-            var r02 = u00.sub(u01);
-            var r03 = u01.neg();
-            var r11 = u10.add(u11);
-            var r12 = u10.sub(u11);
-            var r13 = u11.neg();
-            int p = at + j;
-            u00.intoArray(out, p);
-            r01.intoArray(out, p + plane);
-            r02.intoArray(out, p + 2 * plane);
-            r03.intoArray(out, p + 3 * plane);
-            u00.add(u10).intoArray(out, p + 4 * plane);
-            r01.add(r11).intoArray(out, p + 5 * plane);
-            r02.add(r12).intoArray(out, p + 6 * plane);
-            r03.add(r13).intoArray(out, p + 7 * plane);
-            u00.sub(u10).intoArray(out, p + 8 * plane);
-            r01.sub(r11).intoArray(out, p + 9 * plane);
-            r02.sub(r12).intoArray(out, p + 10 * plane);
-            r03.sub(r13).intoArray(out, p + 11 * plane);
-            u10.neg().intoArray(out, p + 12 * plane);
-            r11.neg().intoArray(out, p + 13 * plane);
-            r12.neg().intoArray(out, p + 14 * plane);
-            r13.neg().intoArray(out, p + 15 * plane);
-        }
-        for (; j < tw; j++) {
-            float u00 = sc[j], u01 = sc[tw + j], u10 = sc[2 * tw + j], u11 = sc[3 * tw + j];
-            float r00 = u00, r01 = u00 + u01, r02 = u00 - u01, r03 = -u01;
-            float r10 = u10, r11 = u10 + u11, r12 = u10 - u11, r13 = -u11;
-            int p = at + j;
-            out[p] = r00;
-            out[p + plane] = r01;
-            out[p + 2 * plane] = r02;
-            out[p + 3 * plane] = r03;
-            out[p + 4 * plane] = r00 + r10;
-            out[p + 5 * plane] = r01 + r11;
-            out[p + 6 * plane] = r02 + r12;
-            out[p + 7 * plane] = r03 + r13;
-            out[p + 8 * plane] = r00 - r10;
-            out[p + 9 * plane] = r01 - r11;
-            out[p + 10 * plane] = r02 - r12;
-            out[p + 11 * plane] = r03 - r13;
-            out[p + 12 * plane] = -r10;
-            out[p + 13 * plane] = -r11;
-            out[p + 14 * plane] = -r12;
-            out[p + 15 * plane] = -r13;
-        }
     }
 
     /**
@@ -224,7 +68,7 @@ final class WinogradRows {
         float[] f = new float[16];
         for (; j < tw; j++) {
             for (int k = 0; k < 16; k++) f[k] = v[at + k * ps + j];
-            WinogradCpu.bdbtF32(f);
+            bdbt(f);
             for (int k = 0; k < 16; k++) sc[k * n + 1 + j] = f[k];
         }
         // per image row r: even columns 2m - pw get (r, 0) of tile m and (r, 2) of tile m - 1, odd
@@ -244,60 +88,41 @@ final class WinogradRows {
                 sc[co + m] = sc[q1 + 1 + m] + sc[q3 + m];
             }
             int row = ob + y * w;
-            for (m = 0; m <= tw; m++) {
-                int x0 = 2 * m - pw, x1 = x0 + 1;
-                if (x0 >= 0 && x0 < w) dx[row + x0] += sc[ce + m];
-                if (x1 >= 0 && x1 < w) dx[row + x1] += sc[co + m];
+            // image columns 2m - pw and 2m - pw + 1 from (ce, co)[m]: interleaved vectors where a
+            // whole run of 2L columns lies inside the row, scalar at the edges
+            int mLo = (pw + 1) / 2;
+            m = 0;
+            for (; m < Math.min(mLo, tw + 1); m++) addPair(dx, row, w, 2 * m - pw, sc[ce + m], sc[co + m]);
+            for (; m + L <= tw + 1 && 2 * (m + L) - pw <= w; m += L) {
+                var e = FloatVector.fromArray(S, sc, ce + m);
+                var o = FloatVector.fromArray(S, sc, co + m);
+                int x0 = row + 2 * m - pw;
+                FloatVector.fromArray(S, dx, x0).add(ZIP_LO.selectFrom(e, o)).intoArray(dx, x0);
+                FloatVector.fromArray(S, dx, x0 + L).add(ZIP_HI.selectFrom(e, o)).intoArray(dx, x0 + L);
             }
+            for (; m <= tw; m++) addPair(dx, row, w, 2 * m - pw, sc[ce + m], sc[co + m]);
         }
     }
 
-    /**
-     * Output transform of tile row {@code i}: the 2x2 outputs {@code Aᵀ m_j A} of the row's tiles,
-     * from the 16 runs {@code m[at + k*ps + j]} (unit stride along j), written to output rows 2i
-     * and 2i + 1 of the plane at {@code ob} (entries past oh x ow dropped).
-     */
-    static void output(float[] m, int at, int ps, int tw, float[] y, int ob, int oh, int ow, int i) {
-        boolean down = 2 * i + 1 < oh;
-        int r0 = ob + 2 * i * ow, r1 = r0 + ow;
-        int j = 0;
-        for (; j + L <= tw && 2 * (j + L) <= ow; j += L) {
-            int p = at + j;
-            var m00 = FloatVector.fromArray(S, m, p);
-            var m01 = FloatVector.fromArray(S, m, p + ps);
-            var m02 = FloatVector.fromArray(S, m, p + 2 * ps);
-            var m03 = FloatVector.fromArray(S, m, p + 3 * ps);
-            var m10 = FloatVector.fromArray(S, m, p + 4 * ps);
-            var m11 = FloatVector.fromArray(S, m, p + 5 * ps);
-            var m12 = FloatVector.fromArray(S, m, p + 6 * ps);
-            var m13 = FloatVector.fromArray(S, m, p + 7 * ps);
-            var m20 = FloatVector.fromArray(S, m, p + 8 * ps);
-            var m21 = FloatVector.fromArray(S, m, p + 9 * ps);
-            var m22 = FloatVector.fromArray(S, m, p + 10 * ps);
-            var m23 = FloatVector.fromArray(S, m, p + 11 * ps);
-            // as WinogradCpu.atmaF32: down the columns, then along the rows
-            var s00 = m00.add(m10).add(m20);
-            var s01 = m01.add(m11).add(m21);
-            var s02 = m02.add(m12).add(m22);
-            var s03 = m03.add(m13).add(m23);
-            var y00 = s00.add(s01).add(s02);
-            var y01 = s01.sub(s02).sub(s03);
-            ZIP_LO.selectFrom(y00, y01).intoArray(y, r0 + 2 * j);
-            ZIP_HI.selectFrom(y00, y01).intoArray(y, r0 + 2 * j + L);
-            if (!down) continue;
-            var m30 = FloatVector.fromArray(S, m, p + 12 * ps);
-            var m31 = FloatVector.fromArray(S, m, p + 13 * ps);
-            var m32 = FloatVector.fromArray(S, m, p + 14 * ps);
-            var m33 = FloatVector.fromArray(S, m, p + 15 * ps);
-            var s10 = m10.sub(m20).sub(m30);
-            var s11 = m11.sub(m21).sub(m31);
-            var s12 = m12.sub(m22).sub(m32);
-            var s13 = m13.sub(m23).sub(m33);
-            var y10 = s10.add(s11).add(s12);
-            var y11 = s11.sub(s12).sub(s13);
-            ZIP_LO.selectFrom(y10, y11).intoArray(y, r1 + 2 * j);
-            ZIP_HI.selectFrom(y10, y11).intoArray(y, r1 + 2 * j + L);
+    /** {@code dx[row + x0] += e}, {@code dx[row + x0 + 1] += o}, each where inside the row. */
+    private static void addPair(float[] dx, int row, int w, int x0, float e, float o) {
+        if (x0 >= 0 && x0 < w) dx[row + x0] += e;
+        if (x0 + 1 >= 0 && x0 + 1 < w) dx[row + x0 + 1] += o;
+    }
+
+    /** {@code d <- B d Bᵀ} in place: down the columns, then along the rows. */
+    static void bdbt(float[] d) {
+        for (int b = 0; b < 4; b++) {
+            float v0 = d[b], v1 = d[4 + b], v2 = d[8 + b], v3 = d[12 + b];
+            d[4 + b] = v1 - v2 + v3;
+            d[8 + b] = v1 + v2 - v0;
+            d[12 + b] = -v3;
         }
-        for (; j < tw; j++) WinogradCpu.atmaF32(m, at + j, ps, y, r0 + 2 * j, ow, down, 2 * j + 1 < ow);
+        for (int a = 0; a < 16; a += 4) {
+            float v0 = d[a], v1 = d[a + 1], v2 = d[a + 2], v3 = d[a + 3];
+            d[a + 1] = v1 - v2 + v3;
+            d[a + 2] = v1 + v2 - v0;
+            d[a + 3] = -v3;
+        }
     }
 }
