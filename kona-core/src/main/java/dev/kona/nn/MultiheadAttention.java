@@ -3,6 +3,7 @@ package dev.kona.nn;
 import dev.kona.Shape;
 import dev.kona.Tensor;
 import dev.kona.autograd.Autograd;
+import dev.kona.ops.Dispatch;
 
 /**
  * Multi-head attention, as PyTorch's {@code nn.MultiheadAttention}: the query, key and value are
@@ -170,6 +171,7 @@ public final class MultiheadAttention extends Module {
             throw new IllegalArgumentException(who + ": expected query, key and value all 3-D (batched) or all 2-D (unbatched), got "
                     + Shape.format(query.shape()) + ", " + Shape.format(key.shape()) + " and " + Shape.format(value.shape()));
         }
+        Dispatch.deviceOf(who, query, key, value, keyPaddingMask, attnMask, outProj.weight());
         boolean batched = rank == 3;
         int bd = batchFirst ? 0 : 1, sd = 1 - bd;
         Tensor q3 = batched ? query : query.unsqueeze(bd);
