@@ -43,11 +43,8 @@ def case(name, kind, args, layer, inputs, training=False, int_input=False):
         layer.build(inputs[0].shape)
     weights = []
     for w in layer.get_weights():
-        v = rng.uniform(-0.5, 0.5, size=w.shape).astype(w.dtype)
-        if "variance" in "".join(x.path for x in layer.weights if x.shape == w.shape):
-            v = np.abs(v) + 0.5
-        weights.append(v)
-    # BatchNormalization: a positive moving variance
+        weights.append(rng.uniform(-0.5, 0.5, size=w.shape).astype(w.dtype))
+    # BatchNormalization: a positive moving variance (weights: gamma, beta, moving_mean, moving_variance)
     if kind == "BatchNormalization":
         weights[3] = np.abs(weights[3]) + 0.5
     layer.set_weights(weights)

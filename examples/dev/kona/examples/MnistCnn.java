@@ -27,6 +27,13 @@ import dev.kona.train.Sequential;
  * model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
  * model.fit(x_train, y_train, epochs=1, batch_size=128)
  * }</pre>
+ *
+ * <p>Measured on the 2-core development machine while other jobs kept it at a load of 5-10
+ * (Nov 2026): test accuracy 0.9822 (seed 42), 0.9798 (seed 1), 0.9836 (seed 7); Keras 3 /
+ * TensorFlow CPU on the same recipe and data: 0.9841 (seed 42), 0.9850 (seed 1). Training took
+ * 213-405 s (about 3.3 min of CPU time), two thirds of each step in the second convolution
+ * (forward ~170 ms, backward ~315 ms per batch of 128 under that load), then max pooling (~75 ms
+ * forward).
  */
 public final class MnistCnn {
     private MnistCnn() {}

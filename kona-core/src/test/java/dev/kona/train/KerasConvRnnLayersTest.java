@@ -150,6 +150,40 @@ class KerasConvRnnLayersTest {
         }
     }
 
+    /**
+     * The channels-last path (fewer than 8 input channels) against {@code F.conv2d}/{@code F.conv1d}
+     * on permuted tensors with the kernel transposed to PyTorch's layout: outputs and the gradients
+     * of the input, the kernel and the bias.
+     */
+    @Test
+    void channelsLastConvolutionMatchesTheFunctional() {
+        Kona.manualSeed(8);
+        for (String padding : List.of("valid", "same")) {
+            for (int stride : new int[] {1, 2}) {
+                var conv = new Conv2D(5, new int[] {3, 2}, new int[] {stride}, padding, new int[] {1}, 1, "linear", true);
+                Tensor x = Tensor.randn(2, 7, 6, 3).requiresGrad(true);
+                Tensor y = conv.call(x);
+                Tensor g = Tensor.randn(y.shape());
+                y.mul(g).sum().backward();
+                Tensor x2 = x.detach().copy().requiresGrad(true);
+                Tensor k2 = conv.kernel().detach().copy().requiresGrad(true), b2 = conv.bias().detach().copy().requiresGrad(true);
+                Tensor y2 = dev.kona.nn.F.conv2d(x2.permute(0, 3, 1, 2), k2.permute(3, 2, 0, 1), b2, new int[] {stride}, padding,
+                        new int[] {1}, 1).permute(0, 2, 3, 1);
+                y2.mul(g).sum().backward();
+                String w = padding + " stride " + stride;
+                assertTrue(y.sub(y2).abs().max().item() < 1e-5, w + ": output");
+                assertTrue(x.grad().sub(x2.grad()).abs().max().item() < 1e-4, w + ": input gradient");
+                assertTrue(conv.kernel().grad().sub(k2.grad()).abs().max().item() < 1e-4, w + ": kernel gradient");
+                assertTrue(conv.bias().grad().sub(b2.grad()).abs().max().item() < 1e-4, w + ": bias gradient");
+            }
+        }
+        var c1 = new Conv1D(4, 3, 2, "same", 1, 1, "linear", false);
+        Tensor x = Tensor.randn(2, 9, 3);
+        Tensor got = c1.call(x);
+        Tensor expected = dev.kona.nn.F.conv1d(x.permute(0, 2, 1), c1.kernel().permute(2, 1, 0), null, 2, "same", 1, 1).permute(0, 2, 1);
+        assertTrue(got.sub(expected).abs().max().item() < 1e-5, "conv1d");
+    }
+
     @Test
     void badArgumentsAreNamed() {
         assertThrows(IllegalArgumentException.class, () -> new Conv2D(4, 3, 1, "full", "relu"));
