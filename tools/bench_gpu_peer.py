@@ -62,7 +62,7 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
-def mlp_epochs(torch, dev, sync, data_dir, batch, epochs, train_limit):
+def mlp_epochs(torch, dev, sync, data_dir, batch, epochs, train_limit, cnn=False):
     """Seed 002's MLP trained for `epochs` epochs with the data already on the device; returns the
     epoch times (ms) and the test accuracy."""
     x_train = torch.from_numpy(read_idx(os.path.join(data_dir, "train-images-idx3-ubyte")).copy())
@@ -77,7 +77,13 @@ def mlp_epochs(torch, dev, sync, data_dir, batch, epochs, train_limit):
     n = x_train.shape[0]
     torch.manual_seed(0)
     nn = torch.nn
-    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, 10)).to(dev)
+    if cnn:  # issue 5's MNIST CNN, as GpuMlpEpoch builds it
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Dropout(0.25), nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5),
+                              nn.Linear(128, 10)).to(dev)
+        x_train, x_test = x_train.reshape(-1, 1, 28, 28), x_test.reshape(-1, 1, 28, 28)
+    else:
+        model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, 10)).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     times = []
@@ -94,8 +100,10 @@ def mlp_epochs(torch, dev, sync, data_dir, batch, epochs, train_limit):
         sync()
         times.append((time.perf_counter() - t0) * 1e3)
     model.eval()
-    with torch.no_grad():
-        acc = (model(x_test).argmax(1) == y_test).float().mean().item()
+    with torch.no_grad():  # in chunks of 1,000, as GpuMlpEpoch
+        correct = sum((model(x_test[s:s + 1000]).argmax(1) == y_test[s:s + 1000]).sum().item()
+                      for s in range(0, x_test.shape[0], 1000))
+        acc = correct / x_test.shape[0]
     return times, acc
 
 
@@ -166,11 +174,11 @@ def main():
                 m = rn(n, n)
                 result["ms"] = median_ms(lambda: torch.softmax(m, -1), sync, args.budget_ms)
                 del m
-            elif name.startswith("mlp_epoch_b"):
+            elif name.startswith("mlp_epoch_b") or name.startswith("cnn_epoch_b"):
                 vectors.clear()
                 set_tf32(torch, False)
                 times, acc = mlp_epochs(torch, dev, sync, args.data, int(name[len("mlp_epoch_b"):]),
-                                        args.epochs, args.train_limit)
+                                        args.epochs, args.train_limit, cnn=name.startswith("cnn"))
                 result.update({"ms": times[-1], "first_epoch_ms": times[0], "accuracy": acc})
             else:
                 result = {"error": f"unknown workload {name}"}

@@ -206,23 +206,26 @@ public final class GpuBench {
     }
 
     private static void mlp(Device device, Sizes sizes, String filter, List<Result> out) {
-        List<Integer> batches = new ArrayList<>();
-        for (int b : new int[] {32, 1024}) if (wanted("mlp_epoch_b" + b, filter)) batches.add(b);
-        if (batches.isEmpty()) return;
+        List<String> names = new ArrayList<>();
+        for (String name : new String[] {"mlp_epoch_b32", "mlp_epoch_b1024", "cnn_epoch_b128"}) {
+            if (wanted(name, filter)) names.add(name);
+        }
+        if (names.isEmpty()) return;
         try (var inputs = MemoryScope.open()) {
             var data = GpuMlpEpoch.Data.of(Mnist.load(), sizes.trainLimit(), device);
-            for (int b : batches) {
+            for (String name : names) {
                 try {
-                    var r = GpuMlpEpoch.run(data, b, sizes.epochs(), device);
-                    System.err.printf(Locale.ROOT, "kona %-20s %10.1f ms/epoch (first %.1f), accuracy %.4f%n", "mlp_epoch_b" + b,
+                    int b = Integer.parseInt(name.substring(name.lastIndexOf('b') + 1));
+                    var r = GpuMlpEpoch.run(data, b, sizes.epochs(), device, name.startsWith("cnn"));
+                    System.err.printf(Locale.ROOT, "kona %-20s %10.1f ms/epoch (first %.1f), accuracy %.4f%n", name,
                             r.lastMs(), r.epochMs()[0], r.accuracy());
-                    out.add(new Result("mlp_epoch_b" + b, Unit.NONE, 0, r.lastMs(), r.accuracy(), r.epochMs()[0], null));
+                    out.add(new Result(name, Unit.NONE, 0, r.lastMs(), r.accuracy(), r.epochMs()[0], null));
                 } catch (RuntimeException e) {
-                    out.add(Result.failed("mlp_epoch_b" + b, Unit.NONE, 0, e));
+                    out.add(Result.failed(name, Unit.NONE, 0, e));
                 }
             }
         } catch (RuntimeException e) {
-            failRest(batches.stream().map(b -> "mlp_epoch_b" + b).toList(), Unit.NONE, 0, filter, out, e);
+            failRest(names, Unit.NONE, 0, filter, out, e);
         }
     }
 
@@ -324,7 +327,7 @@ public final class GpuBench {
                 putOrNull(o, "peer_pct_of_copy", round(peerPct, 1));
                 notes = "of own copy GB/s: kona " + fmt("%.0f%%", konaPct) + ", peer " + fmt("%.0f%%", peerPct);
             }
-            if (r.name().startsWith("mlp_epoch_")) {
+            if (r.name().startsWith("mlp_epoch_") || r.name().startsWith("cnn_epoch_")) {
                 double peerAcc = pr == null ? Double.NaN : pr.accuracy();
                 putOrNull(o, "kona_s_per_epoch", round(konaMs / 1e3, 4));
                 putOrNull(o, "kona_first_epoch_s", round(r.firstMs() / 1e3, 4));
