@@ -148,7 +148,7 @@ public final class DeviceSuites {
                 try {
                     compareAll(op, expected, actual, device, toleranceScale, ctx + " output ");
                 } catch (AssertionError cpuDiffers) {
-                    closerToFloat64(op, s, actual, toleranceScale, ctx + " output ", cpuDiffers);
+                    closerToFloat64(op, s, expected, actual, toleranceScale, ctx + " output ", cpuDiffers);
                 }
                 compareAll(op, s.inputs(), onDevice, device, toleranceScale, ctx + " input (after the op) ");
             } catch (AssertionError e) {
@@ -163,7 +163,7 @@ public final class DeviceSuites {
      * in float64): when it differs from the CPU, its float32 outputs must then match the same op run
      * on float64 copies of the inputs, within the entry's tolerance; otherwise the CPU mismatch stands.
      */
-    private static void closerToFloat64(OpInfo op, Sample s, List<Tensor> actual, double scale, String ctx,
+    private static void closerToFloat64(OpInfo op, Sample s, List<Tensor> cpu, List<Tensor> actual, double scale, String ctx,
                                         AssertionError cpuDiffers) {
         List<Tensor> wide = new ArrayList<>();
         for (Tensor t : s.inputs()) {
@@ -179,12 +179,33 @@ public final class DeviceSuites {
         for (int i = 0; i < exact.size(); i++) {
             Tensor a = actual.get(i);
             if (a.dtype() != DType.FLOAT32 || exact.get(i).dtype() != DType.FLOAT64) throw cpuDiffers;
-            try {
-                TensorAssert.assertClose(a, Nd.of(exact.get(i)).as(DType.FLOAT32), tolerance(op, DType.FLOAT32, scale), ctx + i);
-            } catch (AssertionError farFromFloat64) {
-                throw cpuDiffers;
-            }
+            asAccurateAsTheCpu(op, a, cpu.get(i), exact.get(i), scale, ctx + i, cpuDiffers);
         }
+    }
+
+    /**
+     * Within the float32 tolerance of the float64 result, or no more than twice as far from it as
+     * the CPU's float32 result is (samples built to be ill-conditioned, such as the gradient of a
+     * sum of layer-normalised rows far from zero, which is 0 in exact arithmetic and cancellation
+     * noise in float32 on every backend).
+     */
+    private static void asAccurateAsTheCpu(OpInfo op, Tensor device, Tensor cpu, Tensor exact, double scale, String ctx,
+                                           AssertionError cpuDiffers) {
+        Nd wide = Nd.of(exact).as(DType.FLOAT32);
+        try {
+            TensorAssert.assertClose(device, wide, tolerance(op, DType.FLOAT32, scale), ctx);
+            return;
+        } catch (AssertionError farFromFloat64) {
+            // compare the two backends' errors below
+        }
+        double[] d = Nd.of(device).data, c = Nd.of(cpu).data, e = wide.data;
+        if (d.length != e.length || c.length != e.length) throw cpuDiffers;
+        double devErr = 0, cpuErr = 0;
+        for (int i = 0; i < e.length; i++) {
+            devErr = Math.max(devErr, Math.abs(d[i] - e[i]));
+            cpuErr = Math.max(cpuErr, Math.abs(c[i] - e[i]));
+        }
+        if (!(devErr <= 2 * cpuErr)) throw cpuDiffers;
     }
 
     private static void compareAll(OpInfo op, List<Tensor> expected, List<Tensor> actual, Device device, double scale,
@@ -246,7 +267,7 @@ public final class DeviceSuites {
                         TensorAssert.assertClose(a, Nd.of(e), tolerance(op, leastPrecise(s.inputs(), e.dtype()), toleranceScale),
                                 ctx + " gradient of input " + i);
                     } catch (AssertionError cpuDiffers) {
-                        gradientCloserToFloat64(op, s, i, a, toleranceScale, ctx + " gradient of input " + i, cpuDiffers);
+                        gradientCloserToFloat64(op, s, i, e, a, toleranceScale, ctx + " gradient of input " + i, cpuDiffers);
                     }
                 }
             } catch (RuntimeException | AssertionError e) {
@@ -279,8 +300,8 @@ public final class DeviceSuites {
     }
 
     /** The backward counterpart of {@link #closerToFloat64}: the gradient of the op run on float64 copies of the inputs. */
-    private static void gradientCloserToFloat64(OpInfo op, Sample s, int input, Tensor actual, double scale, String ctx,
-                                                AssertionError cpuDiffers) {
+    private static void gradientCloserToFloat64(OpInfo op, Sample s, int input, Tensor cpu, Tensor actual, double scale,
+                                                String ctx, AssertionError cpuDiffers) {
         if (actual.dtype() != DType.FLOAT32) throw cpuDiffers;
         List<Tensor> wide = new ArrayList<>();
         for (Tensor t : s.inputs()) {
@@ -293,11 +314,7 @@ public final class DeviceSuites {
             throw cpuDiffers;
         }
         if (exact == null || exact.get(input) == null) throw cpuDiffers;
-        try {
-            TensorAssert.assertClose(actual, Nd.of(exact.get(input)).as(DType.FLOAT32), tolerance(op, DType.FLOAT32, scale), ctx);
-        } catch (AssertionError farFromFloat64) {
-            throw cpuDiffers;
-        }
+        asAccurateAsTheCpu(op, actual, cpu, exact.get(input), scale, ctx, cpuDiffers);
     }
 
     private static boolean isLeafCandidate(Tensor t) {
