@@ -361,6 +361,33 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * Max pooling over the windows of {@code x [N, C, H, W]}: the largest element of each window
+     * (positions outside the image are skipped, as -inf padding would be) and the index of its first
+     * occurrence in window order, as a flat position {@code row*W + column} in the image plane
+     * (PyTorch's {@code return_indices}); NaN counts as the largest. Out: values
+     * {@code [N, C, oh, ow]} (x's dtype), indices {@code [N, C, oh, ow]} (int64). A primitive because
+     * im2col and max-with-indices over the window axis ran at half PyTorch's speed.
+     */
+    record MaxPool(Window window) implements Op {
+        @Override
+        public String name() {
+            return "maxPool2d";
+        }
+    }
+
+    /**
+     * The gradient of {@link MaxPool}: each output gradient added at its window's maximum. In:
+     * g {@code [N, C, oh, ow]}, indices {@code [N, C, oh, ow]} (int64, flat positions in the plane, as
+     * MaxPool gives them). Out: {@code [N, C, height, width]}, zeros where no window's maximum lies.
+     */
+    record MaxPoolGrad(Window window, int height, int width) implements Op {
+        @Override
+        public String name() {
+            return "maxPool2dBackward";
+        }
+    }
+
     /** The three passes of {@link Conv3x3}. */
     enum ConvPass { FORWARD, INPUT_GRAD, WEIGHT_GRAD }
 
