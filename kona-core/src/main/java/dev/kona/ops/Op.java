@@ -338,7 +338,7 @@ public sealed interface Op {
 
     /**
      * PyTorch's unfold: the sliding windows of an image as columns. In: x {@code [N, C, H, W]}
-     * (contiguous). Out: {@code [N, C*kh*kw, oh*ow]}, where row {@code c*kh*kw + a*kw + b} holds
+     * (any strides). Out: {@code [N, C*kh*kw, oh*ow]}, where row {@code c*kh*kw + a*kw + b} holds
      * element {@code (a, b)} of channel {@code c}'s window at each position; positions outside the
      * input read {@code padValue} (0 for convolutions, -inf for max pooling).
      */
@@ -352,7 +352,7 @@ public sealed interface Op {
     /**
      * PyTorch's fold, the adjoint of {@link Im2Col}: each column entry is added into the image
      * element its window reads, overlapping windows summing. In: cols {@code [N, C*kh*kw, oh*ow]}
-     * (contiguous). Out: {@code [N, C, height, width]}.
+     * (any strides). Out: {@code [N, C, height, width]}.
      */
     record Col2Im(Window window, int height, int width) implements Op {
         @Override

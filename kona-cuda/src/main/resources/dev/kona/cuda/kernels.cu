@@ -1299,9 +1299,9 @@ extern "C" __global__ void col2im_f64(Win g, unsigned n, double* out, const doub
     col2imBody<double>(g, n, out, cols);
 }
 
-// ---------------------------------------------------------------- Winograd F(2x2, 3x3) transforms
+// ---------------------------------------------------------------- Winograd F(2x2, 3x3) transforms (Op.Conv3x3)
 
-// The geometry of Op.WinogradInput / Op.WinogradOutput: image h x w with padding ph, pw before the
+// The geometry of Op.Conv3x3: image h x w with padding ph, pw before the
 // first row and column, output oh x ow, th x tw tiles per image, and the element strides of the
 // strided input (s0..s3: of x [N, C, h, w], of V / M [16, C, T], or of dy [N, K, oh, ow]).
 struct Wino {

@@ -9,10 +9,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Op.Im2Col} and {@link Op.Col2Im} on the CPU, in parallel over the {@code N*C} image
- * planes. Each plane is independent, and within a plane every image element receives its
- * window contributions in the fixed {@code (a, b)} kernel order, so results do not depend on the
- * thread count. Inputs may have any strides; outputs are fresh and contiguous.
+ * {@link Op.Im2Col}, {@link Op.Col2Im}, {@link Op.MaxPool} and {@link Op.MaxPoolGrad} on the CPU,
+ * in parallel over the {@code N*C} image planes. Each plane is independent, and within a plane
+ * every image element receives its contributions in a fixed order (kernel taps for col2im, output
+ * positions for the max-pooling gradient), so results do not depend on the thread count. Inputs
+ * may have any strides; outputs are fresh and contiguous.
  */
 final class ConvCpu {
     private ConvCpu() {}
@@ -22,7 +23,7 @@ final class ConvCpu {
     private static final int GRAIN = 32 * 1024;
 
     /**
-     * The geometry both ops share: the window, the image's channels and size, and the strides of
+     * The geometry the ops share: the window, the image's channels and size, and the strides of
      * the strided operand (the image for im2col, the columns for col2im): {@code sn}, {@code sc} to
      * a plane, {@code rs}, {@code cs} within it (image row and column; or kernel row and position).
      */
