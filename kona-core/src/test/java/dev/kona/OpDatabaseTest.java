@@ -201,7 +201,7 @@ class OpDatabaseTest {
             "topk", "sort", "argsort", "reshape", "view", "permute", "transpose", "t", "slice", "narrow", "select", "expand",
             "squeeze", "unsqueeze", "flatten", "unflatten", "contiguous", "index", "im2col", "col2im", "unfold", "fold",
             "conv3x3", "conv3x3InputGrad", "conv3x3WeightGrad", "conv1d", "conv2d", "convTranspose2d", "maxPool1d",
-            "maxPool2d", "avgPool1d", "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool2d",
+            "maxPool2d", "maxPool2dBackward", "avgPool1d", "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool2d",
             "layerNorm", "batchNorm", "groupNorm", "embedding", "scaledDotProductAttention");
 
     @Test

@@ -53,6 +53,10 @@ public final class Derivatives {
             case Op.Im2Col c -> new Tensor[] {Convolution.col2im(g, c.window(), in[0].size(2), in[0].size(3))};
             case Op.Col2Im c -> new Tensor[] {Convolution.im2col(g, c.window(), 0)};
             case Op.Conv3x3 c -> conv3x3(c, g, in[0], in[1]);
+            case Op.MaxPool m -> throw new IllegalStateException("MaxPool is recorded through its values (see Convolution)");
+            // linear in g: its adjoint reads each window's maximum back (the indices get none)
+            case Op.MaxPoolGrad m -> new Tensor[] {g.reshape(g.size(0), g.size(1), -1)
+                    .gather(2, in[1].reshape(in[1].size(0), in[1].size(1), -1)).reshape(in[1].shape()), null};
         };
     }
 

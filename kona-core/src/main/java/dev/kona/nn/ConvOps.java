@@ -12,7 +12,9 @@ import java.util.Arrays;
  * with the weight viewed as {@code [groups, outC/groups, inC/groups*kh*kw]}; the transposed
  * convolution is the adjoint (matmul with the weight transposed, then col2im). Autograd
  * differentiates through matmul and the two window primitives, so dX is {@code Wᵀ·dY} folded back
- * by col2im and dW is {@code dY·colsᵀ}. 1-D convolutions run as 2-D ones over a height of 1.
+ * by col2im and dW is {@code dY·colsᵀ}. 3x3 stride-1 convolutions with enough channels go to the
+ * {@link Op.Conv3x3} primitive instead (Winograd on the CPU). 1-D convolutions run as 2-D ones
+ * over a height of 1.
  */
 final class ConvOps {
     private ConvOps() {}

@@ -7,10 +7,11 @@ import dev.kona.ops.Op.Window;
 import java.util.Arrays;
 
 /**
- * Pooling for {@link F}, composed from im2col: the windows become an axis of {@code [N, C, kh*kw, L]}
- * and are reduced. Max pooling pads with -inf and takes max-with-indices, so its gradient goes to
- * the first maximum of each window (as PyTorch's) and col2im sums it back; average pooling sums and
- * divides by the window size (PyTorch's count_include_pad rules). 1-D pools run over a height of 1.
+ * Pooling for {@link F}. Max pooling is a primitive ({@link dev.kona.ops.Op.MaxPool}: values and
+ * first-maximum indices; the gradient goes to the first maximum of each window, as PyTorch's).
+ * Average pooling is composed from im2col: the windows become an axis of {@code [N, C, kh*kw, L]},
+ * summed and divided by the window size (PyTorch's count_include_pad rules). 1-D pools run over a
+ * height of 1.
  */
 final class PoolOps {
     private PoolOps() {}
@@ -70,9 +71,7 @@ final class PoolOps {
     }
 
     private static Tensor maxPool(Tensor x, Window w) {
-        int n = x.size(0), c = x.size(1);
-        Tensor cols = Convolution.im2col(x, w, Double.NEGATIVE_INFINITY).reshape(n, c, w.area(), w.positions());
-        return cols.max(2).values().reshape(n, c, w.oh(), w.ow());
+        return Convolution.maxPool(x, w).values();
     }
 
     // ------------------------------------------------------------------ average

@@ -3,6 +3,7 @@ package dev.kona.ops;
 import dev.kona.DType;
 import dev.kona.Shape;
 import dev.kona.Tensor;
+import dev.kona.autograd.Autograd;
 import dev.kona.ops.Op.Window;
 
 /**
@@ -49,6 +50,39 @@ public final class Convolution {
         DType compute = Op.computeType(cols.dtype());
         Tensor r = Dispatch.run(new Op.Col2Im(w, height, width), shape, compute, Elementwise.cast(cols, compute));
         return Elementwise.cast(r, cols.dtype());
+    }
+
+    /**
+     * Max pooling ({@link Op.MaxPool}) of {@code x [N, C, H, W]}: values and first-maximum
+     * indices {@code [N, C, oh, ow]}. The gradient goes to the first maximum of each window,
+     * through a scatter-add of the output gradient at the indices.
+     */
+    public static Tensor.ValuesIndices maxPool(Tensor x, Window w) {
+        checkWindow("maxPool2d", w);
+        if (x.dim() != 4) {
+            throw new IllegalArgumentException("maxPool2d: expected an input [N, C, H, W], got shape " + Shape.format(x.shape()));
+        }
+        checkFloat("maxPool2d", x);
+        int[] shape = {x.size(0), x.size(1), w.oh(), w.ow()};
+        DType compute = Op.computeType(x.dtype());
+        Tensor xc = Elementwise.cast(x, compute);
+        Tensor values = Dispatch.uninitialized(x.device(), compute, shape);
+        Tensor indices = Dispatch.uninitialized(x.device(), DType.INT64, shape);
+        if (values.numel() > 0) Dispatch.runInto(new Op.MaxPool(w), new Tensor[] {values, indices}, xc);
+        int h = x.size(2), wd = x.size(3);
+        Autograd.record("maxPool2d", (g, in, out) -> new Tensor[] {maxPoolGrad(g, indices, w, h, wd)}, new Tensor[] {xc}, values);
+        return new Tensor.ValuesIndices(Elementwise.cast(values, x.dtype()), indices);
+    }
+
+    /**
+     * The gradient of {@link #maxPool} ({@link Op.MaxPoolGrad}): {@code g [N, C, oh, ow]} added at
+     * the {@code indices} of each window's maximum in an {@code [N, C, height, width]} zero image.
+     */
+    public static Tensor maxPoolGrad(Tensor g, Tensor indices, Window w, int height, int width) {
+        int[] shape = {g.size(0), g.size(1), height, width};
+        DType compute = Op.computeType(g.dtype());
+        Tensor r = Dispatch.run(new Op.MaxPoolGrad(w, height, width), shape, compute, Elementwise.cast(g, compute), indices);
+        return Elementwise.cast(r, g.dtype());
     }
 
     /**

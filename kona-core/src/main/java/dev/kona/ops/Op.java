@@ -338,7 +338,7 @@ public sealed interface Op {
 
     /**
      * PyTorch's unfold: the sliding windows of an image as columns. In: x {@code [N, C, H, W]}
-     * (contiguous). Out: {@code [N, C*kh*kw, oh*ow]}, where row {@code c*kh*kw + a*kw + b} holds
+     * (any strides). Out: {@code [N, C*kh*kw, oh*ow]}, where row {@code c*kh*kw + a*kw + b} holds
      * element {@code (a, b)} of channel {@code c}'s window at each position; positions outside the
      * input read {@code padValue} (0 for convolutions, -inf for max pooling).
      */
@@ -352,12 +352,39 @@ public sealed interface Op {
     /**
      * PyTorch's fold, the adjoint of {@link Im2Col}: each column entry is added into the image
      * element its window reads, overlapping windows summing. In: cols {@code [N, C*kh*kw, oh*ow]}
-     * (contiguous). Out: {@code [N, C, height, width]}.
+     * (any strides). Out: {@code [N, C, height, width]}.
      */
     record Col2Im(Window window, int height, int width) implements Op {
         @Override
         public String name() {
             return "col2im";
+        }
+    }
+
+    /**
+     * Max pooling over the windows of {@code x [N, C, H, W]}: the largest element of each window
+     * (positions outside the image are skipped, as -inf padding would be) and the index of its first
+     * occurrence in window order, as a flat position {@code row*W + column} in the image plane
+     * (PyTorch's {@code return_indices}); NaN counts as the largest. Out: values
+     * {@code [N, C, oh, ow]} (x's dtype), indices {@code [N, C, oh, ow]} (int64). A primitive because
+     * im2col and max-with-indices over the window axis ran at half PyTorch's speed.
+     */
+    record MaxPool(Window window) implements Op {
+        @Override
+        public String name() {
+            return "maxPool2d";
+        }
+    }
+
+    /**
+     * The gradient of {@link MaxPool}: each output gradient added at its window's maximum. In:
+     * g {@code [N, C, oh, ow]}, indices {@code [N, C, oh, ow]} (int64, flat positions in the plane, as
+     * MaxPool gives them). Out: {@code [N, C, height, width]}, zeros where no window's maximum lies.
+     */
+    record MaxPoolGrad(Window window, int height, int width) implements Op {
+        @Override
+        public String name() {
+            return "maxPool2dBackward";
         }
     }
 

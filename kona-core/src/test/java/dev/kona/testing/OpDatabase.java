@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * The op database: one {@link OpInfo} per public op, grouped by family in {@link UnaryOps},
- * {@link BinaryOps}, {@link ReductionOps}, {@link LinAlgOps}, {@link IndexingOps} and
- * {@link ViewOps}, {@link WindowOps} and {@link ConvolutionOps}. The generic suites in {@code dev.kona.OpDatabaseTest} run every entry.
+ * {@link BinaryOps}, {@link ReductionOps}, {@link LinAlgOps}, {@link IndexingOps}, {@link ViewOps},
+ * {@link WindowOps} (sliding windows and pooling) and {@link ConvolutionOps}. The generic suites
+ * in {@code dev.kona.OpDatabaseTest} run every entry.
  *
  * <p>To add an op: add an entry in its family's {@code all()} with samples, a float64 reference
  * written over plain arrays, the primitives it runs ({@code exercises}) and its error cases.

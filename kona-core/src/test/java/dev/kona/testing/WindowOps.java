@@ -234,7 +234,7 @@ final class WindowOps {
         List<OpInfo> ops = new ArrayList<>();
         // args: kernel, stride (null: kernel), padding, dilation, ceilMode
         ops.add(OpInfo.builder("maxPool2d")
-                .exercises("Im2Col", "ArgReduce")
+                .exercises("MaxPool")
                 .samples(g -> List.of(
                         s("2x2", r(g, 2, 3, 6, 6), sh(2), null, sh(0), sh(1), false),
                         s("3x3 stride 2 pad 1", r(g, 1, 2, 7, 7), sh(3), sh(2), sh(1), sh(1), false),
@@ -260,7 +260,7 @@ final class WindowOps {
                         "maxPool2d: the output would be 0x0 for input [1, 1, 2, 2], kernel [3, 3]")
                 .build());
         ops.add(OpInfo.builder("maxPool1d")
-                .exercises("Im2Col", "ArgReduce")
+                .exercises("MaxPool")
                 .samples(g -> List.of(
                         s("2", r(g, 2, 3, 8), 2, 2, 0, 1, false),
                         s("3 stride 2 pad 1 ceil", r(g, 1, 2, 8), 3, 2, 1, 1, true),
@@ -270,6 +270,28 @@ final class WindowOps {
                 .gradDistinct()
                 .error("4-D input", () -> F.maxPool1d(Tensor.zeros(1, 1, 4, 4), 2),
                         "maxPool1d: expected input [N, C, L] or [C, L], got [1, 1, 4, 4]")
+                .build());
+        // args: window, height, width; inputs: g, indices of a max pooling of a random image
+        ops.add(OpInfo.builder("maxPool2dBackward")
+                .exercises("MaxPoolGrad")
+                .samples(g -> List.of(
+                        maxPoolGradSample(g, "2x2", 2, 3, 6, 6, win(6, 6, 2, 2, 0, 1, false), F32),
+                        maxPoolGradSample(g, "3x3 stride 1, overlapping (sums)", 1, 2, 5, 5, win(5, 5, 3, 1, 1, 1, false), F32),
+                        maxPoolGradSample(g, "3x3 stride 2 pad 1, ceil mode", 2, 2, 6, 7, win(6, 7, 3, 2, 1, 1, true), F32),
+                        maxPoolGradSample(g, "float64", 1, 2, 4, 4, win(4, 4, 2, 1, 0, 1, false), F64)))
+                .op1((in, a) -> Convolution.maxPoolGrad(in.get(0), in.get(1), a.get(0), a.i(1), a.i(2)))
+                .ref1((in, a) -> {
+                    Nd gr = in.get(0), ix = in.get(1);
+                    int n = gr.shape[0], c = gr.shape[1], l = gr.shape[2] * gr.shape[3], plane = a.i(1) * a.i(2);
+                    double[] out = new double[n * c * plane];
+                    for (int nc = 0; nc < n * c; nc++) {
+                        for (int k = 0; k < l; k++) out[nc * plane + (int) ix.data[nc * l + k]] += gr.data[nc * l + k];
+                    }
+                    return new Nd(new int[] {n, c, a.i(1), a.i(2)}, out, gr.dtype);
+                })
+                .error("index out of range", () -> Convolution.maxPoolGrad(Tensor.ones(1, 1, 1, 1), Tensor.of(new long[] {9}, 1, 1, 1, 1),
+                        win(2, 2, 2, 2, 0, 1, false), 2, 2), IndexOutOfBoundsException.class,
+                        "maxPool2dBackward: index 9 is out of bounds for an image plane of 4 elements")
                 .build());
         // args: kernel, stride, padding, ceilMode, countIncludePad
         ops.add(OpInfo.builder("avgPool2d")
@@ -331,6 +353,11 @@ final class WindowOps {
                         "globalAvgPool2d: expected input [N, C, H, W], got [3, 4, 4]")
                 .build());
         return ops;
+    }
+
+    private static Sample maxPoolGradSample(Generator g, String name, int n, int c, int h, int w, Window win, DType dt) {
+        Tensor indices = Convolution.maxPool(r(g, n, c, h, w), win).indices();
+        return s(name, List.of(Make.fill(g, dt, N, n, c, win.oh(), win.ow()), indices), win, h, w);
     }
 
     private static Nd pool(Nd x, int[] k, int[] stride, int[] p, int[] d, boolean ceil, boolean max, boolean countIncludePad) {

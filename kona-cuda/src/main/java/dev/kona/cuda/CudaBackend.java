@@ -129,6 +129,8 @@ public final class CudaBackend implements Backend {
             case Op.Im2Col c -> CudaConv.im2col(this, c, out[0], in[0]);
             case Op.Col2Im c -> CudaConv.col2im(this, c, out[0], in[0]);
             case Op.Conv3x3 c -> CudaConv.conv3x3(this, c, out[0], in[0], in[1]);
+            case Op.MaxPool m -> CudaConv.maxPool(this, m, out[0], out[1], in[0]);
+            case Op.MaxPoolGrad m -> CudaConv.maxPoolGrad(this, m, out[0], in[0], in[1]);
         }
     }
 

@@ -38,6 +38,37 @@ final class CudaConv {
         }
     }
 
+    static void maxPool(CudaBackend be, Op.MaxPool op, Tensor values, Tensor indices, Tensor x) {
+        int n = (int) values.numel();
+        if (n == 0) return;
+        Layout xl = x.layout();
+        int[] s = xl.shape(), st = xl.strides();
+        MemorySegment g = win(op.window(), s[1], s[2], s[3], st[0], st[1], st[2], st[3]);
+        be.launch("max_pool_" + suffix(be, op.name(), x), n, g, n, be.ptr(values), be.ptr(indices), be.ptr(x));
+    }
+
+    /** The gradient of max pooling; g and indices are made contiguous first (the kernel reads them flat). */
+    static void maxPoolGrad(CudaBackend be, Op.MaxPoolGrad op, Tensor dx, Tensor g, Tensor indices) {
+        int n = (int) dx.numel();
+        if (n == 0) return;
+        Tensor gc = contiguous(be, g), ic = contiguous(be, indices);
+        try {
+            int c = dx.layout().shape()[1];
+            MemorySegment geo = win(op.window(), c, op.height(), op.width(), 0, 0, 0, 0);
+            be.launch("max_pool_grad_" + suffix(be, op.name(), g), n, geo, n, be.ptr(dx), be.ptr(gc), be.ptr(ic));
+        } finally {
+            if (gc != g) gc.storage().release();
+            if (ic != indices) ic.storage().release();
+        }
+    }
+
+    private static Tensor contiguous(CudaBackend be, Tensor t) {
+        if (t.layout().isContiguous()) return t;
+        Tensor c = Tensor.fromStorage(be.allocate(t.dtype(), (int) t.numel(), false), Layout.contiguous(t.layout().shape()));
+        be.execute(new Op.Copy(), new Tensor[] {c}, new Tensor[] {t});
+        return c;
+    }
+
     static void col2im(CudaBackend be, Op.Col2Im op, Tensor out, Tensor cols) {
         int n = (int) out.numel();
         if (n == 0) return;

@@ -1299,9 +1299,9 @@ extern "C" __global__ void col2im_f64(Win g, unsigned n, double* out, const doub
     col2imBody<double>(g, n, out, cols);
 }
 
-// ---------------------------------------------------------------- Winograd F(2x2, 3x3) transforms
+// ---------------------------------------------------------------- Winograd F(2x2, 3x3) transforms (Op.Conv3x3)
 
-// The geometry of Op.WinogradInput / Op.WinogradOutput: image h x w with padding ph, pw before the
+// The geometry of Op.Conv3x3: image h x w with padding ph, pw before the
 // first row and column, output oh x ow, th x tw tiles per image, and the element strides of the
 // strided input (s0..s3: of x [N, C, h, w], of V / M [16, C, T], or of dy [N, K, oh, ow]).
 struct Wino {
@@ -1545,4 +1545,81 @@ extern "C" __global__ void winograd_weight_grad_f32(unsigned K, unsigned C, floa
 
 extern "C" __global__ void winograd_weight_grad_f64(unsigned K, unsigned C, double* dw, const double* du) {
     winoWeightGradBody<double>(K, C, dw, du);
+}
+
+// ---------------------------------------------------------------- max pooling
+
+// One thread per output element of values / indices [N, C, oh, ow] (contiguous): the largest element
+// of its window (positions outside the image skipped) and the flat index row*W + column of its first
+// occurrence in window order; a NaN wins and stays, as on the CPU. Strides of x in g (Win, as im2col).
+template <typename T>
+__device__ __forceinline__ void maxPoolBody(Win g, unsigned n, T* values, i64* indices, const T* x) {
+    unsigned L = (unsigned) (g.oh * g.ow);
+    GRID_STRIDE(i, n) {
+        unsigned l = i % L, nc = i / L;
+        int oi = (int) (l / g.ow), oj = (int) (l % g.ow);
+        i64 base = (i64) (nc / g.c) * g.sn + (i64) (nc % g.c) * g.sc;
+        T best = -(T) KINF;
+        int at = -1;
+        for (int a = 0; a < g.kh; a++) {
+            int ih = oi * g.sh - g.ph + a * g.dh;
+            if (ih < 0 || ih >= g.h) continue;
+            for (int b = 0; b < g.kw; b++) {
+                int iw = oj * g.sw - g.pw + b * g.dw;
+                if (iw < 0 || iw >= g.w) continue;
+                T e = x[base + (i64) ih * g.rs + (i64) iw * g.cs];
+                if (at < 0 || e > best || (e != e && best == best)) {
+                    best = e;
+                    at = ih * g.w + iw;
+                }
+            }
+        }
+        values[i] = best;
+        indices[i] = at < 0 ? 0 : at;
+    }
+}
+
+extern "C" __global__ void max_pool_f32(Win g, unsigned n, float* values, i64* indices, const float* x) {
+    maxPoolBody<float>(g, n, values, indices, x);
+}
+
+extern "C" __global__ void max_pool_f64(Win g, unsigned n, double* values, i64* indices, const double* x) {
+    maxPoolBody<double>(g, n, values, indices, x);
+}
+
+// One thread per image element of dx [N, C, H, W] (contiguous): the sum of the output gradients of the
+// windows whose maximum it is (indices [N, C, oh, ow], flat positions), windows in output order as on
+// the CPU. g and indices contiguous. No atomics.
+template <typename T>
+__device__ __forceinline__ void maxPoolGradBody(Win g, unsigned n, T* dx, const T* grad, const i64* indices) {
+    unsigned hw = (unsigned) (g.h * g.w), L = (unsigned) (g.oh * g.ow);
+    GRID_STRIDE(i, n) {
+        unsigned p = i % hw, nc = i / hw;
+        int ih = (int) (p / g.w), iw = (int) (p % g.w);
+        i64 base = (i64) nc * L;
+        T acc = 0;
+        for (int a = g.kh - 1; a >= 0; a--) {
+            int ty = ih + g.ph - a * g.dh;
+            if (ty < 0 || ty % g.sh != 0) continue;
+            int y = ty / g.sh;
+            if (y >= g.oh) continue;
+            for (int b = g.kw - 1; b >= 0; b--) {
+                int tx = iw + g.pw - b * g.dw;
+                if (tx < 0 || tx % g.sw != 0) continue;
+                int x = tx / g.sw;
+                if (x >= g.ow) continue;
+                i64 o = base + (i64) y * g.ow + x;
+                if (indices[o] == (i64) p) acc += grad[o];
+            }
+        }
+        dx[i] = acc;
+    }
+}
+
+extern "C" __global__ void max_pool_grad_f32(Win g, unsigned n, float* dx, const float* grad, const i64* indices) {
+    maxPoolGradBody<float>(g, n, dx, grad, indices);
+}
+
+extern "C" __global__ void max_pool_grad_f64(Win g, unsigned n, double* dx, const double* grad, const i64* indices) {
+    maxPoolGradBody<double>(g, n, dx, grad, indices);
 }

@@ -9,10 +9,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Op.Im2Col} and {@link Op.Col2Im} on the CPU, in parallel over the {@code N*C} image
- * planes. Each plane is independent, and within a plane every image element receives its
- * window contributions in the fixed {@code (a, b)} kernel order, so results do not depend on the
- * thread count. Inputs may have any strides; outputs are fresh and contiguous.
+ * {@link Op.Im2Col}, {@link Op.Col2Im}, {@link Op.MaxPool} and {@link Op.MaxPoolGrad} on the CPU,
+ * in parallel over the {@code N*C} image planes. Each plane is independent, and within a plane
+ * every image element receives its contributions in a fixed order (kernel taps for col2im, output
+ * positions for the max-pooling gradient), so results do not depend on the thread count. Inputs
+ * may have any strides; outputs are fresh and contiguous.
  */
 final class ConvCpu {
     private ConvCpu() {}
@@ -22,7 +23,7 @@ final class ConvCpu {
     private static final int GRAIN = 32 * 1024;
 
     /**
-     * The geometry both ops share: the window, the image's channels and size, and the strides of
+     * The geometry the ops share: the window, the image's channels and size, and the strides of
      * the strided operand (the image for im2col, the columns for col2im): {@code sn}, {@code sc} to
      * a plane, {@code rs}, {@code cs} within it (image row and column; or kernel row and position).
      */
@@ -87,6 +88,138 @@ final class ConvCpu {
             });
         } else {
             throw new IllegalArgumentException("col2im: expected a float32 or float64 tensor on cpu, got " + cols.dtype());
+        }
+    }
+
+    // ---------------------------------------------------------------- max pooling
+
+    /** Values and first-maximum flat indices of each window, plane by plane; NaN counts as the largest. */
+    static void maxPool(Op.MaxPool op, Tensor values, Tensor indices, Tensor x) {
+        var xl = x.layout();
+        int[] s = xl.shape(), st = xl.strides();
+        Window w = op.window();
+        var p = new Planes(w, s[1], s[2], s[3], st[0], st[1], st[2], st[3]);
+        int planes = s[0] * s[1], l = w.positions();
+        int grain = Math.max(1, GRAIN / Math.max(1, w.area() * l));
+        int xo = xl.offset(), vo = values.layout().offset(), io = indices.layout().offset();
+        Object xa = ((CpuStorage) x.storage()).array(), va = ((CpuStorage) values.storage()).array();
+        long[] ia = ((CpuStorage) indices.storage()).i64();
+        if (x.dtype() == DType.FLOAT32) {
+            Parallel.forRange(planes, grain, (a, e) -> {
+                float[] sc = PoolCpu.scratch(s[3], w.kh());
+                int[] at = new int[PoolCpu.lanes()];
+                for (int nc = a; nc < e; nc++) {
+                    maxPoolF32(p, (float[]) xa, p.base(nc, xo), (float[]) va, vo + nc * l, ia, io + nc * l, sc, at);
+                }
+            });
+        } else if (x.dtype() == DType.FLOAT64) {
+            Parallel.forRange(planes, grain, (a, e) -> {
+                for (int nc = a; nc < e; nc++) maxPoolF64(p, (double[]) xa, p.base(nc, xo), (double[]) va, vo + nc * l, ia, io + nc * l);
+            });
+        } else {
+            throw new IllegalArgumentException("maxPool2d: expected a float32 or float64 tensor on cpu, got " + x.dtype());
+        }
+    }
+
+    /** Per plane: zeros, then each output gradient added at its window's maximum, in output order. */
+    static void maxPoolGrad(Op.MaxPoolGrad op, Tensor dx, Tensor g, Tensor indices) {
+        var gl = g.layout();
+        var il = indices.layout();
+        int[] gs = gl.shape(), gst = gl.strides(), ist = il.strides();
+        int c = gs[1], oh = gs[2], ow = gs[3], plane = op.height() * op.width();
+        int grain = Math.max(1, GRAIN / Math.max(1, plane + oh * ow));
+        Object ga = ((CpuStorage) g.storage()).array(), da = ((CpuStorage) dx.storage()).array();
+        long[] ia = ((CpuStorage) indices.storage()).i64();
+        int go = gl.offset(), io = il.offset(), dxo = dx.layout().offset();
+        boolean f32 = g.dtype() == DType.FLOAT32;
+        if (!f32 && g.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("maxPool2dBackward: expected a float32 or float64 tensor on cpu, got " + g.dtype());
+        }
+        Parallel.forRange(gs[0] * c, grain, (a, e) -> {
+            for (int nc = a; nc < e; nc++) {
+                int n = nc / c, ci = nc % c, d = dxo + nc * plane;
+                int gb = go + n * gst[0] + ci * gst[1], ib = io + n * ist[0] + ci * ist[1];
+                if (f32) {
+                    float[] gv = (float[]) ga, o = (float[]) da;
+                    Arrays.fill(o, d, d + plane, 0f);
+                    for (int i = 0; i < oh; i++) {
+                        for (int j = 0; j < ow; j++) o[d + at(ia[ib + i * ist[2] + j * ist[3]], plane)] += gv[gb + i * gst[2] + j * gst[3]];
+                    }
+                } else {
+                    double[] gv = (double[]) ga, o = (double[]) da;
+                    Arrays.fill(o, d, d + plane, 0.0);
+                    for (int i = 0; i < oh; i++) {
+                        for (int j = 0; j < ow; j++) o[d + at(ia[ib + i * ist[2] + j * ist[3]], plane)] += gv[gb + i * gst[2] + j * gst[3]];
+                    }
+                }
+            }
+        });
+    }
+
+    /** An index into the plane, checked: one out of range would land in another plane. */
+    private static int at(long index, int plane) {
+        if (index < 0 || index >= plane) {
+            throw new IndexOutOfBoundsException("maxPool2dBackward: index " + index + " is out of bounds for an image plane of "
+                    + plane + " elements");
+        }
+        return (int) index;
+    }
+
+    private static void maxPoolF32(Planes p, float[] x, int xb, float[] v, int vo, long[] idx, int io, float[] sc, int[] at) {
+        Window w = p.w();
+        if (p.cs() == 1 && PoolCpu.supports(w)) {
+            PoolCpu.plane(w, p.h(), p.wd(), x, xb, p.rs(), v, vo, idx, io, sc, at, (i, j) -> maxPoolOneF32(p, x, xb, v, vo, idx, io, i, j));
+            return;
+        }
+        for (int i = 0; i < w.oh(); i++) {
+            for (int j = 0; j < w.ow(); j++) maxPoolOneF32(p, x, xb, v, vo, idx, io, i, j);
+        }
+    }
+
+    /** Output (i, j): the first maximum of its window, a NaN winning and staying. */
+    private static void maxPoolOneF32(Planes p, float[] x, int xb, float[] v, int vo, long[] idx, int io, int i, int j) {
+        Window w = p.w();
+        float best = Float.NEGATIVE_INFINITY;
+        int at = -1;
+        for (int a = 0; a < w.kh(); a++) {
+            int ih = i * w.sh() - w.ph() + a * w.dh();
+            if (ih < 0 || ih >= p.h()) continue;
+            for (int b = 0; b < w.kw(); b++) {
+                int iw = j * w.sw() - w.pw() + b * w.dw();
+                if (iw < 0 || iw >= p.wd()) continue;
+                float e = x[xb + ih * p.rs() + iw * p.cs()];
+                if (at < 0 || e > best || (e != e && best == best)) {
+                    best = e;
+                    at = ih * p.wd() + iw;
+                }
+            }
+        }
+        v[vo + i * w.ow() + j] = best;
+        idx[io + i * w.ow() + j] = Math.max(at, 0);
+    }
+
+    private static void maxPoolF64(Planes p, double[] x, int xb, double[] v, int vo, long[] idx, int io) {
+        Window w = p.w();
+        for (int i = 0; i < w.oh(); i++) {
+            for (int j = 0; j < w.ow(); j++) {
+                double best = Double.NEGATIVE_INFINITY;
+                int at = -1;
+                for (int a = 0; a < w.kh(); a++) {
+                    int ih = i * w.sh() - w.ph() + a * w.dh();
+                    if (ih < 0 || ih >= p.h()) continue;
+                    for (int b = 0; b < w.kw(); b++) {
+                        int iw = j * w.sw() - w.pw() + b * w.dw();
+                        if (iw < 0 || iw >= p.wd()) continue;
+                        double e = x[xb + ih * p.rs() + iw * p.cs()];
+                        if (at < 0 || e > best || (e != e && best == best)) {
+                            best = e;
+                            at = ih * p.wd() + iw;
+                        }
+                    }
+                }
+                v[vo + i * w.ow() + j] = best;
+                idx[io + i * w.ow() + j] = Math.max(at, 0);
+            }
         }
     }
 

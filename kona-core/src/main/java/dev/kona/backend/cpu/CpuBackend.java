@@ -80,6 +80,8 @@ public final class CpuBackend implements Backend {
             case Op.Im2Col c -> ConvCpu.im2col(c, out[0], in[0]);
             case Op.Col2Im c -> ConvCpu.col2im(c, out[0], in[0]);
             case Op.Conv3x3 c -> WinogradCpu.run(c, out[0], in[0], in[1]);
+            case Op.MaxPool m -> ConvCpu.maxPool(m, out[0], out[1], in[0]);
+            case Op.MaxPoolGrad m -> ConvCpu.maxPoolGrad(m, out[0], in[0], in[1]);
         }
     }
 
