@@ -5,6 +5,7 @@ import dev.kona.Device;
 import dev.kona.Kona;
 import dev.kona.Tensor;
 import dev.kona.backend.Backend;
+import dev.kona.backend.HostArrays;
 import dev.kona.backend.Layout;
 import dev.kona.backend.Storage;
 import dev.kona.ops.Op;
@@ -61,7 +62,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Storage fromHost(DType dtype, Object hostArray) {
-        Class<?> expected = hostType(dtype);
+        Class<?> expected = HostArrays.type(dtype);
         if (hostArray.getClass() != expected) {
             throw new IllegalArgumentException("fromHost: a " + dtype + " buffer needs a " + expected.getSimpleName()
                     + ", got " + hostArray.getClass().getSimpleName());
@@ -73,7 +74,7 @@ public final class CudaBackend implements Backend {
         if (bytes > 0) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment staging = arena.allocate(bytes, 16);
-                MemorySegment.copy(heapSegment(hostArray), 0, staging, 0, bytes);
+                MemorySegment.copy(HostArrays.segment(hostArray), 0, staging, 0, bytes);
                 ctx.copyHostToDevice(s.pointer(), staging, bytes);
             }
         }
@@ -83,14 +84,14 @@ public final class CudaBackend implements Backend {
     @Override
     public Object toHost(Storage storage, int offset, int length) {
         var s = cuda(storage, "toHost");
-        Object out = newHostArray(s.dtype(), length);
+        Object out = HostArrays.allocate(s.dtype(), length);
         long bytes = (long) length * s.dtype().byteSize();
         if (bytes > 0) {
             ctx.makeCurrent();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment staging = arena.allocate(bytes, 16);
                 ctx.copyDeviceToHost(staging, s.pointer() + (long) offset * s.dtype().byteSize(), bytes);
-                MemorySegment.copy(staging, 0, heapSegment(out), 0, bytes);
+                MemorySegment.copy(staging, 0, HostArrays.segment(out), 0, bytes);
             }
         }
         return out;
@@ -279,16 +280,9 @@ public final class CudaBackend implements Backend {
             case INT64 -> (long) v;
             case BOOL -> v != 0 ? 1 : 0;
             case FLOAT16 -> Float.floatToFloat16((float) v) & 0xffffL;
-            case BFLOAT16 -> floatToBf16((float) v) & 0xffffL;
+            case BFLOAT16 -> HostArrays.floatToBfloat16((float) v) & 0xffffL;
         };
         launch("fill_bits", n, out.dtype().byteSize(), bits, g.segment(), n, ptr(out));
-    }
-
-    static short floatToBf16(float f) {
-        int x = Float.floatToRawIntBits(f);
-        if ((x & 0x7fffffff) > 0x7f800000) return (short) ((x >>> 16) | 0x40);
-        x += 0x7fff + ((x >>> 16) & 1);
-        return (short) (x >>> 16);
     }
 
     // ------------------------------------------------------------------ reductions
@@ -593,40 +587,6 @@ public final class CudaBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ host arrays
-
-    static Class<?> hostType(DType d) {
-        return switch (d) {
-            case FLOAT32 -> float[].class;
-            case FLOAT64 -> double[].class;
-            case INT32 -> int[].class;
-            case INT64 -> long[].class;
-            case BOOL -> byte[].class;
-            case FLOAT16, BFLOAT16 -> short[].class;
-        };
-    }
-
-    private static Object newHostArray(DType d, int n) {
-        return switch (d) {
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
-            case INT32 -> new int[n];
-            case INT64 -> new long[n];
-            case BOOL -> new byte[n];
-            case FLOAT16, BFLOAT16 -> new short[n];
-        };
-    }
-
-    private static MemorySegment heapSegment(Object array) {
-        return switch (array) {
-            case float[] a -> MemorySegment.ofArray(a);
-            case double[] a -> MemorySegment.ofArray(a);
-            case int[] a -> MemorySegment.ofArray(a);
-            case long[] a -> MemorySegment.ofArray(a);
-            case byte[] a -> MemorySegment.ofArray(a);
-            case short[] a -> MemorySegment.ofArray(a);
-            default -> throw new IllegalArgumentException("cuda: unsupported host array " + array.getClass().getSimpleName());
-        };
-    }
 
     /** True when float32 products may use TF32 (see {@link Kona#setFloat32MatmulPrecision}). */
     static boolean tf32() {

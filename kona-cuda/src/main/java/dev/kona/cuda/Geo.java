@@ -46,7 +46,7 @@ final class Geo {
         int r = 0;
         for (int d = 0; d < n; d++) {
             if (shape[d] == 1) continue;
-            if (r > 0 && mergeable(s[r - 1], st, r - 1, strides, d, shape[d])) {
+            if (r > 0 && mergeable(st, r - 1, strides, d, shape[d])) {
                 s[r - 1] *= shape[d];
                 for (int k = 0; k < strides.length; k++) st[k][r - 1] = strides[k][d];
                 continue;
@@ -73,7 +73,7 @@ final class Geo {
     }
 
     /** Dimension d merges into the previous kept one when, for every operand, outer stride = inner stride * inner size. */
-    private static boolean mergeable(int prevSize, int[][] st, int prev, int[][] strides, int d, int size) {
+    private static boolean mergeable(int[][] st, int prev, int[][] strides, int d, int size) {
         for (int k = 0; k < strides.length; k++) {
             if ((long) st[k][prev] != (long) strides[k][d] * size) return false;
         }

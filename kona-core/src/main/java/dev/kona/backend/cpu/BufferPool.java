@@ -1,6 +1,7 @@
 package dev.kona.backend.cpu;
 
 import dev.kona.DType;
+import dev.kona.backend.HostArrays;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,7 +55,7 @@ final class BufferPool {
     static Object take(DType dtype, int length) {
         Pool p = POOL.get();
         if (p.bytes == 0) return null;
-        ArrayDeque<Object> q = p.free[typeIndex(CpuStorage.hostType(dtype))].get(length);
+        ArrayDeque<Object> q = p.free[typeIndex(HostArrays.type(dtype))].get(length);
         if (q == null || q.isEmpty()) return null;
         Object a = q.pop();
         p.bytes -= bytes(a);

@@ -4,6 +4,7 @@ import dev.kona.DType;
 import dev.kona.Device;
 import dev.kona.Tensor;
 import dev.kona.backend.Backend;
+import dev.kona.backend.HostArrays;
 import dev.kona.backend.Layout;
 import dev.kona.backend.Storage;
 import dev.kona.ops.Op;
@@ -22,34 +23,34 @@ public final class CpuBackend implements Backend {
     @Override
     public Storage allocate(DType dtype, int length, boolean zeroed) {
         Object reused = BufferPool.take(dtype, length);
-        if (reused == null) return new CpuStorage(dtype, CpuStorage.newArray(dtype, length));
+        if (reused == null) return new CpuStorage(dtype, HostArrays.allocate(dtype, length));
         if (zeroed) BufferPool.zero(reused);
         return new CpuStorage(dtype, reused);
     }
 
     @Override
     public Storage fromHost(DType dtype, Object hostArray) {
-        Class<?> expected = CpuStorage.hostType(dtype);
+        Class<?> expected = HostArrays.type(dtype);
         if (hostArray.getClass() != expected) {
             throw new IllegalArgumentException("fromHost: a " + dtype + " buffer needs a "
                     + expected.getSimpleName() + ", got " + hostArray.getClass().getSimpleName());
         }
         int n = java.lang.reflect.Array.getLength(hostArray);
-        Object copy = CpuStorage.newArray(dtype, n);
+        Object copy = HostArrays.allocate(dtype, n);
         System.arraycopy(hostArray, 0, copy, 0, n);
         return new CpuStorage(dtype, copy);
     }
 
     @Override
     public Storage adoptHost(DType dtype, Object hostArray) {
-        if (hostArray.getClass() != CpuStorage.hostType(dtype)) return fromHost(dtype, hostArray);
+        if (hostArray.getClass() != HostArrays.type(dtype)) return fromHost(dtype, hostArray);
         return new CpuStorage(dtype, hostArray);
     }
 
     @Override
     public Object toHost(Storage storage, int offset, int length) {
         var s = (CpuStorage) storage;
-        Object out = CpuStorage.newArray(s.dtype(), length);
+        Object out = HostArrays.allocate(s.dtype(), length);
         System.arraycopy(s.array(), offset, out, 0, length);
         return out;
     }

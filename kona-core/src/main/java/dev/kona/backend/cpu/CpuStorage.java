@@ -21,29 +21,6 @@ public final class CpuStorage implements Storage {
         this.length = java.lang.reflect.Array.getLength(array);
     }
 
-    static Object newArray(DType dtype, int length) {
-        return switch (dtype) {
-            case FLOAT32 -> new float[length];
-            case FLOAT64 -> new double[length];
-            case INT32 -> new int[length];
-            case INT64 -> new long[length];
-            case BOOL -> new byte[length];
-            case FLOAT16, BFLOAT16 -> new short[length];
-        };
-    }
-
-    /** The host array type a dtype is stored in, for messages. */
-    static Class<?> hostType(DType dtype) {
-        return switch (dtype) {
-            case FLOAT32 -> float[].class;
-            case FLOAT64 -> double[].class;
-            case INT32 -> int[].class;
-            case INT64 -> long[].class;
-            case BOOL -> byte[].class;
-            case FLOAT16, BFLOAT16 -> short[].class;
-        };
-    }
-
     @Override
     public Device device() {
         return Device.CPU;

@@ -1,6 +1,7 @@
 package dev.kona.backend.cpu;
 
 import dev.kona.DType;
+import dev.kona.backend.HostArrays;
 
 /**
  * Reads and writes single elements of any dtype's host array as double or long: the generic,
@@ -18,7 +19,7 @@ final class Elements {
             case INT64 -> ((long[]) arr)[i];
             case BOOL -> ((byte[]) arr)[i];
             case FLOAT16 -> Float.float16ToFloat(((short[]) arr)[i]);
-            case BFLOAT16 -> bf16ToFloat(((short[]) arr)[i]);
+            case BFLOAT16 -> HostArrays.bfloat16ToFloat(((short[]) arr)[i]);
         };
     }
 
@@ -39,7 +40,7 @@ final class Elements {
             case INT64 -> ((long[]) arr)[i] = (long) v;
             case BOOL -> ((byte[]) arr)[i] = (byte) (v != 0 ? 1 : 0);
             case FLOAT16 -> ((short[]) arr)[i] = Float.floatToFloat16((float) v);
-            case BFLOAT16 -> ((short[]) arr)[i] = floatToBf16((float) v);
+            case BFLOAT16 -> ((short[]) arr)[i] = HostArrays.floatToBfloat16((float) v);
         }
     }
 
@@ -59,18 +60,6 @@ final class Elements {
         } else {
             setL(dst, dd, di, getL(src, sd, si));
         }
-    }
-
-    static float bf16ToFloat(short bits) {
-        return Float.intBitsToFloat((bits & 0xffff) << 16);
-    }
-
-    /** Round-to-nearest-even conversion, NaN kept quiet. */
-    static short floatToBf16(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x40);
-        int rounded = bits + 0x7fff + ((bits >>> 16) & 1);
-        return (short) (rounded >>> 16);
     }
 
     /** True when the element is non-zero (NaN counts as non-zero). */
