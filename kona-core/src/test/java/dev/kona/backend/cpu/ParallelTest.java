@@ -1,0 +1,57 @@
+package dev.kona.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+    @Test
+    void pollStaysFullWhileGapsArePollable() {
+        assertEquals(Parallel.SPIN_NANOS, Parallel.nextSpin(1_000, 0));
+        // Fewer long gaps in a row than the back-off count: a training step's one long gap
+        // between short ones must not shorten the poll.
+        for (int run = 1; run < Parallel.LONG_GAPS_TO_BACK_OFF; run++) {
+            assertEquals(Parallel.SPIN_NANOS, Parallel.nextSpin(10 * Parallel.SPIN_NANOS, run));
+        }
+    }
+
+    @Test
+    void pollBacksOffAfterLongGapsInARowAndComesBackOnAShortOne() {
+        assertEquals(Parallel.MIN_SPIN_NANOS, Parallel.nextSpin(10 * Parallel.SPIN_NANOS, Parallel.LONG_GAPS_TO_BACK_OFF));
+        assertEquals(Parallel.SPIN_NANOS, Parallel.nextSpin(Parallel.SPIN_NANOS / 2, 0));
+    }
+
+    @Test
+    void jobsMillisecondsApartStillRunEveryChunkOnce() {
+        int n = 100_000;
+        for (int job = 0; job < 3 * Parallel.LONG_GAPS_TO_BACK_OFF; job++) {
+            int[] hits = new int[n];
+            AtomicLong sum = new AtomicLong();
+            Parallel.forRange(n, 1_000, (s, e) -> {
+                long local = 0;
+                for (int i = s; i < e; i++) {
+                    hits[i]++;
+                    local += i;
+                }
+                sum.addAndGet(local);
+            });
+            int[] ones = new int[n];
+            java.util.Arrays.fill(ones, 1);
+            assertArrayEquals(ones, hits, "job " + job);
+            assertEquals((long) n * (n - 1) / 2, sum.get(), "job " + job);
+            LockSupport.parkNanos(2 * Parallel.SPIN_NANOS); // longer than any poll: workers park
+        }
+    }
+
+    @Test
+    void aFailingChunkSurfacesOnTheCaller() {
+        var e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(100_000, 1_000, (s, end) -> {
+            throw new IllegalStateException("chunk at " + s);
+        }));
+        assertEquals(true, e.getMessage().startsWith("chunk at "));
+    }
+}
