@@ -239,6 +239,20 @@ final class ElementwiseCpu {
             plan.run(GRAIN_CHEAP, (offs, n) -> {
                 for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) dout[oi] = fa[si];
             });
+        } else if (od == DType.FLOAT32 && sd == DType.INT32) {
+            // Integer images to float (MNIST's 47M pixels): the generic per-element conversion
+            // below took 130 ms there, this loop the compiler vectorizes a third of that.
+            int[] ia = (int[]) a;
+            float[] fo = (float[]) o;
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) fo[oi] = ia[si];
+            });
+        } else if (od == DType.INT64 && sd == DType.INT32) {
+            int[] ia = (int[]) a;
+            long[] lo = (long[]) o;
+            plan.run(GRAIN_CHEAP, (offs, n) -> {
+                for (int i = 0, oi = offs[0], si = offs[1]; i < n; i++, oi += os, si += ss) lo[oi] = ia[si];
+            });
         } else if (od == DType.FLOAT32 && sd == DType.BOOL) {
             byte[] ba = (byte[]) a;
             float[] fo = (float[]) o;
