@@ -3,6 +3,7 @@ package dev.kona.autograd;
 import dev.kona.DType;
 import dev.kona.Tensor;
 import dev.kona.ops.Convolution;
+import dev.kona.ops.Elementwise;
 import dev.kona.ops.Op;
 import java.util.Arrays;
 
@@ -49,6 +50,7 @@ public final class Derivatives {
             case Op.AdamStep a -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.SgdStep sg -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.RandomUniform r -> new Tensor[0];
+            case Op.Dropout d -> new Tensor[] {Elementwise.dropout(d, g)};
             // Adjoints of each other: the padding constant of im2col gets no gradient.
             case Op.Im2Col c -> new Tensor[] {Convolution.col2im(g, c.window(), in[0].size(2), in[0].size(3))};
             case Op.Col2Im c -> new Tensor[] {Convolution.im2col(g, c.window(), 0)};

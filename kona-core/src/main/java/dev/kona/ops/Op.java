@@ -307,6 +307,34 @@ public sealed interface Op {
     }
 
     /**
+     * Inverted dropout with the mask of {@link RandomUniform}: {@code out[i] = x[i] * (u[i] >= p ? 1 / (1 - p) : 0)},
+     * where {@code u[i]} is element {@code i} (row-major) of {@code RandomUniform(seed)} in x's dtype
+     * and the comparison and scale are in x's dtype too; NaN stays NaN where dropped, as in PyTorch.
+     * In: x (contiguous, float32 or float64). Out: same shape and dtype. Linear in x, so its gradient
+     * is the same op on the output's gradient and backward needs no stored mask. A primitive because
+     * the composite (draw, compare, cast, scale, multiply) made five tensors per element.
+     */
+    record Dropout(long seed, double p) implements Op {
+        @Override
+        public String name() {
+            return "dropout";
+        }
+
+        /**
+         * Element {@code i} is kept when the top 24 (float32) or 53 (float64) bits of its hash reach
+         * this, which is {@code u >= p} compared in the dtype without forming u.
+         */
+        public long threshold(DType dtype) {
+            return dtype == DType.FLOAT64 ? (long) Math.ceil(p * 0x1p53) : (long) Math.ceil((double) (float) p * 0x1p24);
+        }
+
+        /** The factor of the kept elements, {@code 1 / (1 - p)}, to be rounded to float32 for a float32 x. */
+        public double scale() {
+            return 1.0 / (1.0 - p);
+        }
+    }
+
+    /**
      * The sliding-window geometry of {@link Im2Col} and {@link Col2Im} over {@code [N, C, H, W]}:
      * kernel {@code kh x kw}, strides, padding before the first row/column ({@code ph}, {@code pw}),
      * dilations, and the number of window positions {@code oh x ow}. Window {@code (i, j)} reads

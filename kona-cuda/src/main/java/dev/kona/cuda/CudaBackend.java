@@ -127,6 +127,7 @@ public final class CudaBackend implements Backend {
             case Op.AdamStep a -> adam(a, out, in[0]);
             case Op.SgdStep s -> sgd(s, out, in[0]);
             case Op.RandomUniform r -> uniform(r.seed(), out[0]);
+            case Op.Dropout d -> dropout(d, out[0], in[0]);
             case Op.Im2Col c -> CudaConv.im2col(this, c, out[0], in[0]);
             case Op.Col2Im c -> CudaConv.col2im(this, c, out[0], in[0]);
             case Op.Conv3x3 c -> CudaConv.conv3x3(this, c, out[0], in[0], in[1]);
@@ -546,6 +547,17 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("rand: expected a float32 or float64 output, got " + out.dtype());
         }
         launch("uniform_fill", n, seed, n, ptr(out), code(out.dtype()));
+    }
+
+    private void dropout(Op.Dropout op, Tensor out, Tensor x) {
+        int n = (int) out.numel();
+        if (n == 0) return;
+        long threshold = op.threshold(out.dtype());
+        switch (out.dtype()) {
+            case FLOAT32 -> launch("dropout_f32", n, op.seed(), threshold, (float) op.scale(), n, ptr(out), ptr(x));
+            case FLOAT64 -> launch("dropout_f64", n, op.seed(), threshold, op.scale(), n, ptr(out), ptr(x));
+            default -> throw new IllegalArgumentException("dropout: expected a float32 or float64 input, got " + out.dtype());
+        }
     }
 
     // ------------------------------------------------------------------ optimizers

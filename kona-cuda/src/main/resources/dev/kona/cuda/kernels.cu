@@ -1164,6 +1164,23 @@ extern "C" __global__ void uniform_fill(u64 seed, unsigned n, void* out, int odt
     }
 }
 
+// Op.Dropout on contiguous operands: element i kept when the top 24 (float32) or 53 (float64) bits
+// of the same hash reach the threshold, which is u >= p in the dtype (Op.Dropout.threshold).
+__device__ __forceinline__ u64 splitmix(u64 seed, u64 i) {
+    u64 z = seed + (i + 1ULL) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+extern "C" __global__ void dropout_f32(u64 seed, u64 threshold, float scale, unsigned n, float* out, const float* x) {
+    GRID_STRIDE(i, n) out[i] = x[i] * ((splitmix(seed, i) >> 40) >= threshold ? scale : 0.f);
+}
+
+extern "C" __global__ void dropout_f64(u64 seed, u64 threshold, double scale, unsigned n, double* out, const double* x) {
+    GRID_STRIDE(i, n) out[i] = x[i] * ((splitmix(seed, i) >> 11) >= threshold ? scale : 0.0);
+}
+
 // ---------------------------------------------------------------- optimizers (contiguous operands)
 
 extern "C" __global__ void adam_f32(unsigned n, float* p, float* m, float* v, float* vmax, const float* g, float b1,
