@@ -51,6 +51,8 @@ public final class Derivatives {
             case Op.SgdStep sg -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.RandomUniform r -> new Tensor[0];
             case Op.Dropout d -> new Tensor[] {Elementwise.dropout(d, g)};
+            case Op.LayerNorm l -> throw new IllegalStateException("LayerNorm is recorded by Normalization.layerNorm");
+            case Op.LayerNormGrad l -> throw new IllegalStateException("LayerNormGrad runs only where backward is not recorded");
             // Adjoints of each other: the padding constant of im2col gets no gradient.
             case Op.Im2Col c -> new Tensor[] {Convolution.col2im(g, c.window(), in[0].size(2), in[0].size(3))};
             case Op.Col2Im c -> new Tensor[] {Convolution.im2col(g, c.window(), 0)};

@@ -335,6 +335,34 @@ public sealed interface Op {
     }
 
     /**
+     * Layer normalisation of the rows of {@code x [rows, n]}: {@code y = (x - mean) * rstd * w + b}
+     * with the row's mean and {@code rstd = 1 / sqrt(biased variance + eps)}. In: x, w {@code [n]},
+     * b {@code [n]} (all contiguous, one float dtype). Out: y {@code [rows, n]}, mean and rstd
+     * {@code [rows]}. A primitive because the composite made seven passes over x forward and about
+     * fifteen backward; see {@link LayerNormGrad}.
+     */
+    record LayerNorm(double eps) implements Op {
+        @Override
+        public String name() {
+            return "layerNorm";
+        }
+    }
+
+    /**
+     * The gradient of {@link LayerNorm}, with {@code xhat = (x - mean) * rstd} and {@code gw = g * w}:
+     * {@code dx = rstd * (gw - mean_row(gw) - xhat * mean_row(gw * xhat))}, {@code dw} and {@code db}
+     * the column sums of {@code g * xhat} and {@code g}, summed in row order whatever the thread count.
+     * In: g {@code [rows, n]}, x, w, mean, rstd (contiguous, as LayerNorm's). Out: dx {@code [rows, n]},
+     * dw and db {@code [n]}. Not differentiable: gradients of gradients use the composite formula.
+     */
+    record LayerNormGrad() implements Op {
+        @Override
+        public String name() {
+            return "layerNormBackward";
+        }
+    }
+
+    /**
      * The sliding-window geometry of {@link Im2Col} and {@link Col2Im} over {@code [N, C, H, W]}:
      * kernel {@code kh x kw}, strides, padding before the first row/column ({@code ph}, {@code pw}),
      * dilations, and the number of window positions {@code oh x ow}. Window {@code (i, j)} reads
