@@ -5,6 +5,7 @@ import dev.kona.Tensor;
 import dev.kona.ops.Convolution;
 import dev.kona.ops.Elementwise;
 import dev.kona.ops.Op;
+import dev.kona.ops.Reductions;
 import java.util.Arrays;
 
 /**
@@ -33,9 +34,11 @@ public final class Derivatives {
             case Op.Reduce r -> new Tensor[] {reduce(r, g, in[0], out)};
             case Op.ArgReduce a -> throw new IllegalStateException("ArgReduce is recorded through its values (see Reductions)");
             case Op.Cumulative c -> new Tensor[] {cumulative(c, g, in[0], out)};
-            case Op.Softmax s -> new Tensor[] {s.log()
-                    ? g.sub(out.exp().mul(g.sum(s.axis(), true)))
+            // One fused pass, unless backward is itself recorded (gradients of gradients).
+            case Op.Softmax s -> new Tensor[] {!GradMode.isEnabled() ? Reductions.softmaxGrad(s, g, out)
+                    : s.log() ? g.sub(out.exp().mul(g.sum(s.axis(), true)))
                     : out.mul(g.sub(g.mul(out).sum(s.axis(), true)))};
+            case Op.SoftmaxGrad s -> throw new IllegalStateException("SoftmaxGrad runs only where backward is not recorded");
             case Op.MatMul m -> matmul(g, in[0], in[1]);
             case Op.Gather ga -> new Tensor[] {Tensor.zerosLike(in[0]).scatterAdd(ga.axis(), in[1], g), null};
             case Op.Scatter s -> new Tensor[] {

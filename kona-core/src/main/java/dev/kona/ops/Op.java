@@ -194,6 +194,19 @@ public sealed interface Op {
     }
 
     /**
+     * The gradient of {@link Softmax} from its output y, sums along the axis: {@code y * (g - sum(g * y))}
+     * for softmax, {@code g - exp(y) * sum(g)} for log-softmax. In: g, y (contiguous, same shape,
+     * one float dtype). Out: same shape. A primitive because the composite made four passes over
+     * the attention weights; not differentiable: gradients of gradients use the composite formula.
+     */
+    record SoftmaxGrad(int axis, boolean log) implements Op {
+        @Override
+        public String name() {
+            return log ? "logSoftmaxBackward" : "softmaxBackward";
+        }
+    }
+
+    /**
      * Batched matrix product. In: a [..., m, k], b [..., k, n] whose batch dims are already broadcast
      * to the output's (size-1 batch dims may have stride 0); any strides, transposed operands included.
      * Out: [..., m, n]. Float dtypes only.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Properties of the layer-norm and dropout primitives the op database's small samples do not
+ * Properties of the layer-norm, softmax-gradient and dropout primitives the op database's small samples do not
  * reach: many rows (several partial sums of the weight gradients), the fused gradient against the
  * composite one it replaces, and results bit-identical for 1, 2 and 4 threads.
  */
@@ -55,6 +55,27 @@ class FusedKernelsTest {
             double tol = dt == DType.FLOAT64 ? 1e-10 : 2e-4;
             for (int i = 0; i < fused.size(); i++) {
                 TensorAssert.assertClose(fused.get(i), Nd.of(composite.get(i)), new OpInfo.Tol(tol, tol), dt + " result " + i);
+            }
+        }
+    }
+
+    /** Output and input gradient of softmax or log-softmax along dim 1 of a 3-d tensor (strided rows). */
+    private static List<Tensor> softmaxStep(Tensor x0, boolean log, boolean createGraph) {
+        Tensor x = x0.detach().requiresGrad(true);
+        Tensor y = log ? x.logSoftmax(1) : x.softmax(1);
+        List<Tensor> g = Autograd.grad(List.of(y), List.of(x), List.of(y.cos().detach()), false, createGraph);
+        return List.of(y.detach(), g.get(0).detach());
+    }
+
+    @Test
+    void softmaxGradientsMatchTheCompositeFormula() {
+        var g = new Generator(7);
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = Tensor.randn(g, 6, 45, 7).to(dt).mul(2);
+            double tol = dt == DType.FLOAT64 ? 1e-12 : 1e-5;
+            for (boolean log : new boolean[] {false, true}) {
+                List<Tensor> fused = softmaxStep(x, log, false), composite = softmaxStep(x, log, true);
+                TensorAssert.assertClose(fused.get(1), Nd.of(composite.get(1)), new OpInfo.Tol(tol, tol), dt + " log=" + log);
             }
         }
     }

@@ -116,6 +116,7 @@ public final class CudaBackend implements Backend {
             case Op.ArgReduce r -> argReduce(r, out[0], out[1], in[0]);
             case Op.Cumulative c -> cumulative(c, out[0], in[0]);
             case Op.Softmax s -> softmax(s, out[0], in[0]);
+            case Op.SoftmaxGrad s -> softmaxGrad(s, out[0], in[0], in[1]);
             case Op.MatMul m -> CudaMatMul.matmul(this, out[0], in[0], in[1]);
             case Op.Gather g -> gather(g, out[0], in[0], in[1]);
             case Op.Scatter s -> scatter(s, out[0], in[0], in[1], in[2]);
@@ -424,6 +425,20 @@ public final class CudaBackend implements Backend {
         kernels.get(dt == DType.FLOAT32 ? "softmax_f32" : "softmax_f64").launch(Math.min(nRows, maxBlocks), 1, 1,
                 threads, shared, s.log() ? 1 : 0, rows.segment(), nRows, len, axisStride(x.layout(), s.axis()),
                 axisStride(out.layout(), s.axis()), ptr(out), ptr(x), staged ? 1 : 0);
+    }
+
+    /** Contiguous operands (the front end makes them so): rows are [outer, len, inner] lines. */
+    private void softmaxGrad(Op.SoftmaxGrad s, Tensor out, Tensor g, Tensor y) {
+        int n = (int) out.numel();
+        if (n == 0) return;
+        int[] shape = y.shape();
+        int axis = shape.length == 0 ? 0 : s.axis();
+        int len = shape.length == 0 ? 1 : shape[axis], inner = 1;
+        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        int nRows = n / len;
+        String name = y.dtype() == DType.FLOAT32 ? "softmax_grad_f32" : "softmax_grad_f64";
+        kernels.get(name).launch(Math.min(nRows, maxBlocks), 1, 1, rowThreads(len), 0, s.log() ? 1 : 0, nRows, len, inner,
+                ptr(out), ptr(g), ptr(y));
     }
 
     // ------------------------------------------------------------------ indexing

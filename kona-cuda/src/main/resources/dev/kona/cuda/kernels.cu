@@ -1150,6 +1150,37 @@ extern "C" __global__ void sort_rows_large(int desc, Geo rows, unsigned nRows, u
     }
 }
 
+// Op.SoftmaxGrad on contiguous g, y, out viewed as [outer, len, inner]: one block per row.
+template <typename T>
+__device__ __forceinline__ void softmaxGradBody(int logMode, unsigned nRows, unsigned len, unsigned inner, T* out,
+                                                const T* g, const T* y) {
+    __shared__ __align__(8) unsigned char sgShared[32 * sizeof(double)];
+    T* red = (T*) sgShared;
+    for (unsigned r = blockIdx.x; r < nRows; r += gridDim.x) {
+        i64 base = (i64) (r / inner) * len * inner + r % inner;
+        T s = 0;
+        for (unsigned i = threadIdx.x; i < len; i += blockDim.x) {
+            i64 k = base + (i64) i * inner;
+            s += logMode ? g[k] : g[k] * y[k];
+        }
+        s = blockReduce<T>(s, false, red);
+        for (unsigned i = threadIdx.x; i < len; i += blockDim.x) {
+            i64 k = base + (i64) i * inner;
+            out[k] = logMode ? g[k] - exp(y[k]) * s : y[k] * (g[k] - s);
+        }
+    }
+}
+
+extern "C" __global__ void softmax_grad_f32(int logMode, unsigned nRows, unsigned len, unsigned inner, float* out,
+                                            const float* g, const float* y) {
+    softmaxGradBody<float>(logMode, nRows, len, inner, out, g, y);
+}
+
+extern "C" __global__ void softmax_grad_f64(int logMode, unsigned nRows, unsigned len, unsigned inner, double* out,
+                                            const double* g, const double* y) {
+    softmaxGradBody<double>(logMode, nRows, len, inner, out, g, y);
+}
+
 // ---------------------------------------------------------------- layer norm
 // Op.LayerNorm and Op.LayerNormGrad on contiguous rows [rows, n]: one block (a multiple of 32
 // threads) per row; the weight gradients sum each column over the rows in order, one thread per column.
