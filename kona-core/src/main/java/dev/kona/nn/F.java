@@ -33,6 +33,13 @@ public final class F {
             throw new IllegalArgumentException("linear: expected a bias of shape [" + weight.size(0) + "] for weight "
                     + Shape.format(weight.shape()) + ", got " + Shape.format(bias.shape()));
         }
+        if (x.dim() > 2 && x.numel() > 0) {
+            // One 2-D product over all rows: a batched product against the broadcast weight would
+            // compute the weight's gradient once per batch entry and then sum them.
+            int[] shape = x.shape();
+            shape[shape.length - 1] = weight.size(0);
+            return linear(x.reshape(-1, x.size(-1)), weight, bias).reshape(shape);
+        }
         Tensor y = x.matmul(weight.t());
         return bias == null ? y : y.add(bias);
     }
