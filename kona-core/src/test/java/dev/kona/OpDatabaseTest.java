@@ -202,7 +202,7 @@ class OpDatabaseTest {
             "squeeze", "unsqueeze", "flatten", "unflatten", "contiguous", "index", "im2col", "col2im", "unfold", "fold",
             "conv3x3", "conv3x3InputGrad", "conv3x3WeightGrad", "conv1d", "conv2d", "convTranspose2d", "maxPool1d",
             "maxPool2d", "maxPool2dBackward", "avgPool1d", "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool2d",
-            "layerNorm", "batchNorm", "groupNorm", "embedding", "scaledDotProductAttention");
+            "layerNorm", "batchNorm", "groupNorm", "embedding", "scaledDotProductAttention", "dropout");
 
     @Test
     void everyPublicOpHasAnEntry() {
@@ -237,7 +237,7 @@ class OpDatabaseTest {
             "reshape", "permute", "slice", "narrow", "select", "expand", "flatten", "index", "cat", "gather", "scatter",
             "scatterAdd", "indexSelect", "maskedFill", "im2col", "col2im", "conv3x3", "conv3x3InputGrad", "conv3x3WeightGrad",
             "conv2d", "convTranspose2d",
-            "layerNorm", "batchNorm", "groupNorm", "scaledDotProductAttention");
+            "layerNorm", "batchNorm", "groupNorm", "scaledDotProductAttention", "dropout");
 
     static Stream<OpInfo> differentiableEntries() {
         return OpDatabase.all().stream().filter(o -> o.grad().kind() != Grad.NONE);

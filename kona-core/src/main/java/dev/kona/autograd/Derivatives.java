@@ -3,7 +3,9 @@ package dev.kona.autograd;
 import dev.kona.DType;
 import dev.kona.Tensor;
 import dev.kona.ops.Convolution;
+import dev.kona.ops.Elementwise;
 import dev.kona.ops.Op;
+import dev.kona.ops.Reductions;
 import java.util.Arrays;
 
 /**
@@ -32,9 +34,11 @@ public final class Derivatives {
             case Op.Reduce r -> new Tensor[] {reduce(r, g, in[0], out)};
             case Op.ArgReduce a -> throw new IllegalStateException("ArgReduce is recorded through its values (see Reductions)");
             case Op.Cumulative c -> new Tensor[] {cumulative(c, g, in[0], out)};
-            case Op.Softmax s -> new Tensor[] {s.log()
-                    ? g.sub(out.exp().mul(g.sum(s.axis(), true)))
+            // One fused pass, unless backward is itself recorded (gradients of gradients).
+            case Op.Softmax s -> new Tensor[] {!GradMode.isEnabled() ? Reductions.softmaxGrad(s, g, out)
+                    : s.log() ? g.sub(out.exp().mul(g.sum(s.axis(), true)))
                     : out.mul(g.sub(g.mul(out).sum(s.axis(), true)))};
+            case Op.SoftmaxGrad s -> throw new IllegalStateException("SoftmaxGrad runs only where backward is not recorded");
             case Op.MatMul m -> matmul(g, in[0], in[1]);
             case Op.Gather ga -> new Tensor[] {Tensor.zerosLike(in[0]).scatterAdd(ga.axis(), in[1], g), null};
             case Op.Scatter s -> new Tensor[] {
@@ -49,6 +53,9 @@ public final class Derivatives {
             case Op.AdamStep a -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.SgdStep sg -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.RandomUniform r -> new Tensor[0];
+            case Op.Dropout d -> new Tensor[] {Elementwise.dropout(d, g)};
+            case Op.LayerNorm l -> throw new IllegalStateException("LayerNorm is recorded by Normalization.layerNorm");
+            case Op.LayerNormGrad l -> throw new IllegalStateException("LayerNormGrad runs only where backward is not recorded");
             // Adjoints of each other: the padding constant of im2col gets no gradient.
             case Op.Im2Col c -> new Tensor[] {Convolution.col2im(g, c.window(), in[0].size(2), in[0].size(3))};
             case Op.Col2Im c -> new Tensor[] {Convolution.im2col(g, c.window(), 0)};

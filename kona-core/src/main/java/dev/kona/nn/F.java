@@ -1,10 +1,9 @@
 package dev.kona.nn;
 
-import dev.kona.DType;
 import dev.kona.Generator;
 import dev.kona.Shape;
 import dev.kona.Tensor;
-import dev.kona.ops.Creation;
+import dev.kona.ops.Elementwise;
 
 /**
  * The functional API: the math of the layers as static functions, with no state (PyTorch's
@@ -33,6 +32,13 @@ public final class F {
         if (bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0))) {
             throw new IllegalArgumentException("linear: expected a bias of shape [" + weight.size(0) + "] for weight "
                     + Shape.format(weight.shape()) + ", got " + Shape.format(bias.shape()));
+        }
+        if (x.dim() > 2 && x.numel() > 0) {
+            // One 2-D product over all rows: a batched product against the broadcast weight would
+            // compute the weight's gradient once per batch entry and then sum them.
+            int[] shape = x.shape();
+            shape[shape.length - 1] = weight.size(0);
+            return linear(x.reshape(-1, x.size(-1)), weight, bias).reshape(shape);
         }
         Tensor y = x.matmul(weight.t());
         return bias == null ? y : y.add(bias);
@@ -128,12 +134,9 @@ public final class F {
             throw new IllegalArgumentException("dropout: expected a floating-point input, got " + x.dtype());
         }
         Generator g = generator != null ? generator : Generator.global();
-        // keep ~ Bernoulli(1 - p), drawn where x lives (a counter-based draw: the same mask on
-        // every device); the scaled mask does not require grad, so backward is mask * scale.
-        DType drawn = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
-        Tensor keep = Creation.uniformCounterBased(g.nextSeed(), x.shape(), drawn, x.device()).ge(p);
-        Tensor scale = keep.to(x.dtype()).mul(1.0 / (1.0 - p));
-        return x.mul(scale);
+        // keep ~ Bernoulli(1 - p) from a counter-based draw where x lives: the same mask on every
+        // device, and backward regenerates it from the seed.
+        return Elementwise.dropout(x, p, g.nextSeed());
     }
 
     static void checkDropoutP(String who, double p) {

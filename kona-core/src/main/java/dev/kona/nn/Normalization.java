@@ -1,15 +1,22 @@
 package dev.kona.nn;
 
+import dev.kona.DType;
+import dev.kona.Device;
 import dev.kona.Shape;
 import dev.kona.Tensor;
+import dev.kona.autograd.Autograd;
 import dev.kona.autograd.GradMode;
 import dev.kona.ops.Dispatch;
+import dev.kona.ops.Elementwise;
+import dev.kona.ops.Op;
 import java.util.Arrays;
 
 /**
  * The normalisation functions, as PyTorch's {@code F.layer_norm}, {@code F.batch_norm} and
  * {@code F.group_norm}: composites of Kona's differentiable ops (mean, subtract, square, rsqrt,
  * multiply, add), so they run on every backend and autograd differentiates them, to any order.
+ * Layer norm, on every Transformer block's path, is a primitive instead ({@link Op.LayerNorm}),
+ * whose backward falls back to the composite formula for gradients of gradients.
  *
  * <pre>{@code
  * Tensor y = Normalization.layerNorm(x, new int[] {512}, gamma, beta, 1e-5);   // x [..., 512]
@@ -47,12 +54,57 @@ public final class Normalization {
         }
         checkAffine(op, "weight", weight, normalizedShape, x);
         checkAffine(op, "bias", bias, normalizedShape, x);
-        int[] axes = new int[k];
-        for (int i = 0; i < k; i++) axes[i] = xs.length - k + i;
-        Tensor y = standardize(op, x, axes, eps);
-        if (weight != null) y = y.mul(weight);
-        if (bias != null) y = y.add(bias);
-        return y;
+        checkEps(op, eps);
+        int n = 1;
+        for (int d : normalizedShape) n *= d;
+        if (x.numel() == 0) {
+            int[] axes = new int[k];
+            for (int i = 0; i < k; i++) axes[i] = xs.length - k + i;
+            Tensor y = standardize(op, x, axes, eps);
+            if (weight != null) y = y.mul(weight);
+            if (bias != null) y = y.add(bias);
+            return y;
+        }
+        int rows = (int) (x.numel() / n);
+        DType compute = Op.computeType(x.dtype());
+        Device device = x.device();
+        Tensor xr = Elementwise.cast(x, compute).reshape(rows, n).contiguous();
+        Tensor w = weight == null ? Tensor.ones(new int[] {n}, compute, device)
+                : Elementwise.cast(weight, compute).reshape(n).contiguous();
+        Tensor b = bias == null ? Tensor.zeros(new int[] {n}, compute, device)
+                : Elementwise.cast(bias, compute).reshape(n).contiguous();
+        Tensor y = Dispatch.uninitialized(device, compute, new int[] {rows, n});
+        Tensor mean = Dispatch.uninitialized(device, compute, new int[] {rows});
+        Tensor rstd = Dispatch.uninitialized(device, compute, new int[] {rows});
+        Dispatch.runInto(new Op.LayerNorm(eps), new Tensor[] {y, mean, rstd}, xr, w, b);
+        Autograd.record(op, (g, in, out) -> layerNormBackward(g, in, mean, rstd, eps), new Tensor[] {xr, w, b}, y);
+        return Elementwise.cast(y.reshape(xs), x.dtype());
+    }
+
+    /**
+     * The gradients of {@link Op.LayerNorm}'s x, w and b: one fused pass ({@link Op.LayerNormGrad}),
+     * or, when the backward pass is itself recorded (gradients of gradients), the same formula in
+     * differentiable ops with the statistics recomputed from x.
+     */
+    private static Tensor[] layerNormBackward(Tensor g, Tensor[] in, Tensor mean, Tensor rstd, double eps) {
+        Tensor x = in[0], w = in[1], b = in[2];
+        Tensor dx, dw, db;
+        if (GradMode.isEnabled()) {
+            int[] row = {1};
+            Tensor centered = x.sub(x.mean(row, true));
+            Tensor rs = centered.square().mean(row, true).add(eps).rsqrt();
+            Tensor xhat = centered.mul(rs);
+            Tensor gw = g.mul(w);
+            dx = gw.sub(gw.mean(row, true)).sub(xhat.mul(gw.mul(xhat).mean(row, true))).mul(rs);
+            dw = w.requiresGrad() ? g.mul(xhat).sum(new int[] {0}, false) : null;
+            db = b.requiresGrad() ? g.sum(new int[] {0}, false) : null;
+        } else {
+            dx = Dispatch.uninitialized(x.device(), x.dtype(), x.shape());
+            dw = Dispatch.uninitialized(x.device(), x.dtype(), w.shape());
+            db = Dispatch.uninitialized(x.device(), x.dtype(), b.shape());
+            Dispatch.runInto(new Op.LayerNormGrad(), new Tensor[] {dx, dw, db}, g.contiguous(), x, w, mean, rstd);
+        }
+        return new Tensor[] {x.requiresGrad() ? dx : null, w.requiresGrad() ? dw : null, b.requiresGrad() ? db : null};
     }
 
     /** {@code (x - mean) / sqrt(var + eps)} over {@code axes}, with the biased variance. */

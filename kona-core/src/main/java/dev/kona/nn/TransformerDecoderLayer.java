@@ -153,8 +153,8 @@ public final class TransformerDecoderLayer extends Module {
     }
 
     private Tensor feedForward(Tensor x) {
-        Tensor h = TransformerEncoderLayer.activate(activation, TransformerEncoderLayer.rows(linear1, x));
-        return dropout3.call(TransformerEncoderLayer.rows(linear2, dropout.call(h)));
+        Tensor h = TransformerEncoderLayer.activate(activation, linear1.call(x));
+        return dropout3.call(linear2.call(dropout.call(h)));
     }
 
     @Override

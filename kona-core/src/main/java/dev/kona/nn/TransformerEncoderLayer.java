@@ -164,23 +164,12 @@ public final class TransformerEncoderLayer extends Module {
     }
 
     private Tensor feedForward(Tensor x) {
-        Tensor h = activate(activation, rows(linear1, x));
-        return dropout2.call(rows(linear2, dropout.call(h)));
+        Tensor h = activate(activation, linear1.call(x));
+        return dropout2.call(linear2.call(dropout.call(h)));
     }
 
     static Tensor activate(String activation, Tensor h) {
         return "gelu".equals(activation) ? h.gelu() : h.relu();
-    }
-
-    /**
-     * A linear layer applied to the rows of {@code x [..., in]} as one 2-D product: a batched
-     * product would compute the weight's gradient once per batch entry and then sum them.
-     */
-    static Tensor rows(Linear linear, Tensor x) {
-        if (x.dim() <= 2) return linear.call(x);
-        int[] shape = x.shape();
-        shape[shape.length - 1] = linear.outFeatures();
-        return linear.call(x.reshape(-1, x.size(-1))).reshape(shape);
     }
 
     static void checkInput(String who, String what, Tensor x, int dModel) {

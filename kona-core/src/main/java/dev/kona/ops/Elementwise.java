@@ -67,6 +67,23 @@ public final class Elementwise {
         return binary(BinaryKind.POW, x, Tensor.wrap(exponent));
     }
 
+    /**
+     * Inverted dropout of a floating-point {@code x} with the counter-based mask of {@code seed}
+     * ({@link Op.Dropout}): float32 and float64 directly, the 16-bit types through float32.
+     */
+    public static Tensor dropout(Tensor x, double p, long seed) {
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("dropout: expected a floating-point input, got " + x.dtype());
+        }
+        DType compute = x.dtype().isHalf() ? DType.FLOAT32 : x.dtype();
+        return cast(dropout(new Op.Dropout(seed, p), cast(x, compute)), x.dtype());
+    }
+
+    /** The op on a float32 or float64 tensor; also its own gradient. */
+    public static Tensor dropout(Op.Dropout op, Tensor x) {
+        return Dispatch.run(op, x.shape(), x.dtype(), x.contiguous());
+    }
+
     /** The dtype the kernel computes a binary op in, and the dtype of the result. */
     private record Types(DType compute, DType result) {}
 

@@ -194,6 +194,19 @@ public sealed interface Op {
     }
 
     /**
+     * The gradient of {@link Softmax} from its output y, sums along the axis: {@code y * (g - sum(g * y))}
+     * for softmax, {@code g - exp(y) * sum(g)} for log-softmax. In: g, y (contiguous, same shape,
+     * one float dtype). Out: same shape. A primitive because the composite made four passes over
+     * the attention weights; not differentiable: gradients of gradients use the composite formula.
+     */
+    record SoftmaxGrad(int axis, boolean log) implements Op {
+        @Override
+        public String name() {
+            return log ? "logSoftmaxBackward" : "softmaxBackward";
+        }
+    }
+
+    /**
      * Batched matrix product. In: a [..., m, k], b [..., k, n] whose batch dims are already broadcast
      * to the output's (size-1 batch dims may have stride 0); any strides, transposed operands included.
      * Out: [..., m, n]. Float dtypes only.
@@ -303,6 +316,62 @@ public sealed interface Op {
         @Override
         public String name() {
             return "rand";
+        }
+    }
+
+    /**
+     * Inverted dropout with the mask of {@link RandomUniform}: {@code out[i] = x[i] * (u[i] >= p ? 1 / (1 - p) : 0)},
+     * where {@code u[i]} is element {@code i} (row-major) of {@code RandomUniform(seed)} in x's dtype
+     * and the comparison and scale are in x's dtype too; NaN stays NaN where dropped, as in PyTorch.
+     * In: x (contiguous, float32 or float64). Out: same shape and dtype. Linear in x, so its gradient
+     * is the same op on the output's gradient and backward needs no stored mask. A primitive because
+     * the composite (draw, compare, cast, scale, multiply) made five tensors per element.
+     */
+    record Dropout(long seed, double p) implements Op {
+        @Override
+        public String name() {
+            return "dropout";
+        }
+
+        /**
+         * Element {@code i} is kept when the top 24 (float32) or 53 (float64) bits of its hash reach
+         * this, which is {@code u >= p} compared in the dtype without forming u.
+         */
+        public long threshold(DType dtype) {
+            return dtype == DType.FLOAT64 ? (long) Math.ceil(p * 0x1p53) : (long) Math.ceil((double) (float) p * 0x1p24);
+        }
+
+        /** The factor of the kept elements, {@code 1 / (1 - p)}, to be rounded to float32 for a float32 x. */
+        public double scale() {
+            return 1.0 / (1.0 - p);
+        }
+    }
+
+    /**
+     * Layer normalisation of the rows of {@code x [rows, n]}: {@code y = (x - mean) * rstd * w + b}
+     * with the row's mean and {@code rstd = 1 / sqrt(biased variance + eps)}. In: x, w {@code [n]},
+     * b {@code [n]} (all contiguous, one float dtype). Out: y {@code [rows, n]}, mean and rstd
+     * {@code [rows]}. A primitive because the composite made seven passes over x forward and about
+     * fifteen backward; see {@link LayerNormGrad}.
+     */
+    record LayerNorm(double eps) implements Op {
+        @Override
+        public String name() {
+            return "layerNorm";
+        }
+    }
+
+    /**
+     * The gradient of {@link LayerNorm}, with {@code xhat = (x - mean) * rstd} and {@code gw = g * w}:
+     * {@code dx = rstd * (gw - mean_row(gw) - xhat * mean_row(gw * xhat))}, {@code dw} and {@code db}
+     * the column sums of {@code g * xhat} and {@code g}, summed in row order whatever the thread count.
+     * In: g {@code [rows, n]}, x, w, mean, rstd (contiguous, as LayerNorm's). Out: dx {@code [rows, n]},
+     * dw and db {@code [n]}. Not differentiable: gradients of gradients use the composite formula.
+     */
+    record LayerNormGrad() implements Op {
+        @Override
+        public String name() {
+            return "layerNormBackward";
         }
     }
 

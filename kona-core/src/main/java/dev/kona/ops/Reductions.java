@@ -206,4 +206,9 @@ public final class Reductions {
         Tensor r = Dispatch.run(new Op.Softmax(axis, log), x.shape(), compute, Elementwise.cast(x, compute));
         return Elementwise.cast(r, x.dtype());
     }
+
+    /** The gradient of softmax or log-softmax along {@code op.axis()} from its output y ({@link Op.SoftmaxGrad}). */
+    public static Tensor softmaxGrad(Op.Softmax op, Tensor g, Tensor y) {
+        return Dispatch.run(new Op.SoftmaxGrad(op.axis(), op.log()), y.shape(), y.dtype(), g.contiguous(), y.contiguous());
+    }
 }

@@ -85,7 +85,9 @@ final class NnOps {
     /** args: (int[] normalizedShape, double eps); inputs: x, then weight and bias when given (count in the sample). */
     private static OpInfo layerNorm() {
         return OpInfo.builder("layerNorm")
-                .exercises("Reduce.SUM", "Binary.SUB", "Binary.MUL", "Binary.ADD", "Binary.DIV", "Unary.SQUARE", "Unary.RSQRT")
+                // LayerNormGrad for gradients; the composites for gradients of gradients
+                .exercises("LayerNorm", "LayerNormGrad", "Reduce.SUM", "Binary.SUB", "Binary.MUL", "Binary.ADD", "Binary.DIV",
+                        "Unary.SQUARE", "Unary.RSQRT")
                 .samples(g -> List.of(
                         s("[4, 6] over [6], affine", List.of(r(g, 4, 6), pos(g, 6), r(g, 6)), sh(6), 1e-5),
                         s("[2, 3, 4] over [3, 4], affine", List.of(r(g, 2, 3, 4), pos(g, 3, 4), r(g, 3, 4)), sh(3, 4), 1e-5),
@@ -97,7 +99,9 @@ final class NnOps {
                         s("transposed input", List.of(Make.transposed(g, F32, N, 5, 4), pos(g, 4), r(g, 4)), sh(4), 1e-5),
                         s("float64", List.of(Make.fill(g, F64, N, 3, 6), Make.fill(g, F64, Make.uniform(0.5, 2), 6),
                                 Make.fill(g, F64, N, 6)), sh(6), 1e-5),
-                        s("long rows", List.of(r(g, 2, 300), pos(g, 300), r(g, 300)), sh(300), 1e-5)))
+                        s("long rows", List.of(r(g, 2, 300), pos(g, 300), r(g, 300)), sh(300), 1e-5),
+                        s("many rows", List.of(r(g, 70, 3, 20), pos(g, 20), r(g, 20)), sh(20), 1e-5),
+                        s("float16", List.of(Make.fill(g, DType.FLOAT16, N, 3, 8)), sh(8), 1e-5)))
                 .op1((in, a) -> Normalization.layerNorm(in.get(0), a.ints(0), in.size() > 1 ? in.get(1) : null,
                         in.size() > 2 ? in.get(2) : null, a.d(1)))
                 .ref1((in, a) -> {

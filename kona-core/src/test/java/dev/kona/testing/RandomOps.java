@@ -8,7 +8,10 @@ import dev.kona.ops.Creation;
 import java.math.BigInteger;
 import java.util.List;
 
-/** The counter-based uniform draw (Op.RandomUniform), against SplitMix64 written out in BigInteger arithmetic. */
+/**
+ * The counter-based uniform draw (Op.RandomUniform) and the dropout that masks with it
+ * (Op.Dropout), against SplitMix64 written out in BigInteger arithmetic.
+ */
 final class RandomOps {
     private RandomOps() {}
 
@@ -16,7 +19,11 @@ final class RandomOps {
     private static final BigInteger MASK = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     static List<OpInfo> all() {
-        return List.of(OpInfo.builder("rand")
+        return List.of(rand(), dropout());
+    }
+
+    private static OpInfo rand() {
+        return OpInfo.builder("rand")
                 .exercises("RandomUniform")
                 .samples(g -> List.of(
                         s("2-d float32", Make.rand(g, DType.FLOAT32, 3, 5)),
@@ -41,7 +48,47 @@ final class RandomOps {
                 })
                 .error("integer dtype", () -> Creation.uniformCounterBased(1, new int[] {2}, DType.INT32, dev.kona.Device.CPU),
                         "rand", "int32")
-                .build());
+                .build();
+    }
+
+    /** Linear in x for a fixed seed, so the finite-difference check applies as to any op. */
+    private static OpInfo dropout() {
+        var n = Make.NORMAL;
+        return OpInfo.builder("dropout")
+                .exercises("Dropout", "Copy")
+                .samples(g -> List.of(
+                        s("2-d float32", Make.fill(g, DType.FLOAT32, n, 6, 7), 0.3),
+                        s("float64", Make.fill(g, DType.FLOAT64, n, 40), 0.5),
+                        s("transposed: the mask follows the logical order", Make.transposed(g, DType.FLOAT32, n, 5, 4), 0.25),
+                        s("expanded", Make.expanded(g, DType.FLOAT32, n, 3, 4), 0.4),
+                        s("float16", Make.fill(g, DType.FLOAT16, n, 9), 0.5),
+                        s("p = 0.1, 3-d", Make.fill(g, DType.FLOAT32, n, 2, 3, 4), 0.1),
+                        s("0-d", Make.scalar(DType.FLOAT32, 1.5), 0.2),
+                        s("empty", Tensor.zeros(0, 4), 0.5)))
+                .op1((in, a) -> dev.kona.ops.Elementwise.dropout(in.get(0), a.d(0), SEED))
+                .secondOrder()
+                .ref1((in, a) -> {
+                    Nd x = in.get(0);
+                    boolean f64 = x.dtype == DType.FLOAT64;
+                    double p = f64 ? a.d(0) : (float) a.d(0);
+                    double scale = f64 ? 1 / (1 - a.d(0)) : (float) (1 / (1 - a.d(0)));
+                    double[] out = new double[x.numel()];
+                    for (int i = 0; i < out.length; i++) {
+                        double u = f64 ? uniform(i).shiftRight(11).doubleValue() / Math.pow(2, 53)
+                                : uniform(i).shiftRight(40).doubleValue() / Math.pow(2, 24);
+                        out[i] = u >= p ? x.data[i] * scale : 0 * x.data[i];
+                    }
+                    return new Nd(x.shape, out, x.dtype);
+                })
+                .error("integer dtype", () -> dev.kona.ops.Elementwise.dropout(Tensor.ones(2).to(DType.INT32), 0.5, 1),
+                        "dropout", "int32")
+                .build();
+    }
+
+    /** The 64-bit hash of element i. */
+    private static BigInteger uniform(int i) {
+        return mix(BigInteger.valueOf(SEED).add(BigInteger.valueOf(i + 1L)
+                .multiply(new BigInteger("9E3779B97F4A7C15", 16))).and(MASK));
     }
 
     /** SplitMix64's finaliser on an unsigned 64-bit value. */

@@ -449,7 +449,8 @@ final class ReductionOps {
 
     private static OpInfo softmax(String name, boolean log) {
         return OpInfo.builder(name)
-                .exercises("Softmax")
+                // SoftmaxGrad for gradients; the composite formula for gradients of gradients
+                .exercises("Softmax", "SoftmaxGrad")
                 .samples(g -> {
                     List<Sample> s = new ArrayList<>(alongSamples(g, false, Make.normal(3)));
                     s.add(s("large values", Make.of(F32, sh(2, 3), 1000, 999, 998, -1000, 0, 1000), 1, false));

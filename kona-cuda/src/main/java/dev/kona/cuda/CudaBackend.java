@@ -116,6 +116,7 @@ public final class CudaBackend implements Backend {
             case Op.ArgReduce r -> argReduce(r, out[0], out[1], in[0]);
             case Op.Cumulative c -> cumulative(c, out[0], in[0]);
             case Op.Softmax s -> softmax(s, out[0], in[0]);
+            case Op.SoftmaxGrad s -> softmaxGrad(s, out[0], in[0], in[1]);
             case Op.MatMul m -> CudaMatMul.matmul(this, out[0], in[0], in[1]);
             case Op.Gather g -> gather(g, out[0], in[0], in[1]);
             case Op.Scatter s -> scatter(s, out[0], in[0], in[1], in[2]);
@@ -127,6 +128,9 @@ public final class CudaBackend implements Backend {
             case Op.AdamStep a -> adam(a, out, in[0]);
             case Op.SgdStep s -> sgd(s, out, in[0]);
             case Op.RandomUniform r -> uniform(r.seed(), out[0]);
+            case Op.Dropout d -> dropout(d, out[0], in[0]);
+            case Op.LayerNorm l -> layerNorm(l, out, in);
+            case Op.LayerNormGrad l -> layerNormGrad(out, in);
             case Op.Im2Col c -> CudaConv.im2col(this, c, out[0], in[0]);
             case Op.Col2Im c -> CudaConv.col2im(this, c, out[0], in[0]);
             case Op.Conv3x3 c -> CudaConv.conv3x3(this, c, out[0], in[0], in[1]);
@@ -423,6 +427,20 @@ public final class CudaBackend implements Backend {
                 axisStride(out.layout(), s.axis()), ptr(out), ptr(x), staged ? 1 : 0);
     }
 
+    /** Contiguous operands (the front end makes them so): rows are [outer, len, inner] lines. */
+    private void softmaxGrad(Op.SoftmaxGrad s, Tensor out, Tensor g, Tensor y) {
+        int n = (int) out.numel();
+        if (n == 0) return;
+        int[] shape = y.shape();
+        int axis = shape.length == 0 ? 0 : s.axis();
+        int len = shape.length == 0 ? 1 : shape[axis], inner = 1;
+        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        int nRows = n / len;
+        String name = y.dtype() == DType.FLOAT32 ? "softmax_grad_f32" : "softmax_grad_f64";
+        kernels.get(name).launch(Math.min(nRows, maxBlocks), 1, 1, rowThreads(len), 0, s.log() ? 1 : 0, nRows, len, inner,
+                ptr(out), ptr(g), ptr(y));
+    }
+
     // ------------------------------------------------------------------ indexing
 
     private static int[] withAxisOne(int[] shape, int axis) {
@@ -546,6 +564,43 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("rand: expected a float32 or float64 output, got " + out.dtype());
         }
         launch("uniform_fill", n, seed, n, ptr(out), code(out.dtype()));
+    }
+
+    private void dropout(Op.Dropout op, Tensor out, Tensor x) {
+        int n = (int) out.numel();
+        if (n == 0) return;
+        long threshold = op.threshold(out.dtype());
+        switch (out.dtype()) {
+            case FLOAT32 -> launch("dropout_f32", n, op.seed(), threshold, (float) op.scale(), n, ptr(out), ptr(x));
+            case FLOAT64 -> launch("dropout_f64", n, op.seed(), threshold, op.scale(), n, ptr(out), ptr(x));
+            default -> throw new IllegalArgumentException("dropout: expected a float32 or float64 input, got " + out.dtype());
+        }
+    }
+
+    /** One block per row: as many threads as a row has elements, in whole warps, 32 to 256. */
+    private static int rowThreads(int n) {
+        return Math.min(256, Math.max(32, (n + 31) / 32 * 32));
+    }
+
+    private void layerNorm(Op.LayerNorm op, Tensor[] out, Tensor[] in) {
+        int rows = (int) out[1].numel(), n = (int) in[1].numel();
+        if (rows == 0) return;
+        boolean f32 = out[0].dtype() == DType.FLOAT32;
+        Object eps = f32 ? (Object) (float) op.eps() : (Object) op.eps();
+        kernels.get(f32 ? "layer_norm_f32" : "layer_norm_f64").launch(Math.min(rows, maxBlocks), 1, 1, rowThreads(n), 0,
+                eps, rows, n, ptr(out[0]), ptr(out[1]), ptr(out[2]), ptr(in[0]), ptr(in[1]), ptr(in[2]));
+    }
+
+    /** Out: dx, dw, db. In: g, x, w, mean, rstd. */
+    private void layerNormGrad(Tensor[] out, Tensor[] in) {
+        int rows = (int) in[3].numel(), n = (int) in[2].numel();
+        String t = out[0].dtype() == DType.FLOAT32 ? "f32" : "f64";
+        if (rows > 0) {
+            kernels.get("layer_norm_grad_" + t).launch(Math.min(rows, maxBlocks), 1, 1, rowThreads(n), 0, rows, n,
+                    ptr(out[0]), ptr(in[0]), ptr(in[1]), ptr(in[2]), ptr(in[3]), ptr(in[4]));
+        }
+        launch("layer_norm_weight_grad_" + t, n, rows, n, ptr(out[1]), ptr(out[2]), ptr(in[0]), ptr(in[1]), ptr(in[3]),
+                ptr(in[4]));
     }
 
     // ------------------------------------------------------------------ optimizers

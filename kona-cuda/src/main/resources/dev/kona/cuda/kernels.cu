@@ -1150,6 +1150,132 @@ extern "C" __global__ void sort_rows_large(int desc, Geo rows, unsigned nRows, u
     }
 }
 
+// Op.SoftmaxGrad on contiguous g, y, out viewed as [outer, len, inner]: one block per row.
+template <typename T>
+__device__ __forceinline__ void softmaxGradBody(int logMode, unsigned nRows, unsigned len, unsigned inner, T* out,
+                                                const T* g, const T* y) {
+    __shared__ __align__(8) unsigned char sgShared[32 * sizeof(double)];
+    T* red = (T*) sgShared;
+    for (unsigned r = blockIdx.x; r < nRows; r += gridDim.x) {
+        i64 base = (i64) (r / inner) * len * inner + r % inner;
+        T s = 0;
+        for (unsigned i = threadIdx.x; i < len; i += blockDim.x) {
+            i64 k = base + (i64) i * inner;
+            s += logMode ? g[k] : g[k] * y[k];
+        }
+        s = blockReduce<T>(s, false, red);
+        for (unsigned i = threadIdx.x; i < len; i += blockDim.x) {
+            i64 k = base + (i64) i * inner;
+            out[k] = logMode ? g[k] - exp(y[k]) * s : y[k] * (g[k] - s);
+        }
+    }
+}
+
+extern "C" __global__ void softmax_grad_f32(int logMode, unsigned nRows, unsigned len, unsigned inner, float* out,
+                                            const float* g, const float* y) {
+    softmaxGradBody<float>(logMode, nRows, len, inner, out, g, y);
+}
+
+extern "C" __global__ void softmax_grad_f64(int logMode, unsigned nRows, unsigned len, unsigned inner, double* out,
+                                            const double* g, const double* y) {
+    softmaxGradBody<double>(logMode, nRows, len, inner, out, g, y);
+}
+
+// ---------------------------------------------------------------- layer norm
+// Op.LayerNorm and Op.LayerNormGrad on contiguous rows [rows, n]: one block (a multiple of 32
+// threads) per row; the weight gradients sum each column over the rows in order, one thread per column.
+
+template <typename T>
+__device__ __forceinline__ void layerNormBody(T eps, unsigned rows, unsigned n, T* y, T* mean, T* rstd, const T* x,
+                                              const T* w, const T* b) {
+    __shared__ __align__(8) unsigned char lnShared[32 * sizeof(double)];
+    T* red = (T*) lnShared;
+    for (unsigned r = blockIdx.x; r < rows; r += gridDim.x) {
+        const T* xr = x + (i64) r * n;
+        T s = 0;
+        for (unsigned j = threadIdx.x; j < n; j += blockDim.x) s += xr[j];
+        T mu = blockReduce<T>(s, false, red) / (T) n;
+        T q = 0;
+        for (unsigned j = threadIdx.x; j < n; j += blockDim.x) {
+            T d = xr[j] - mu;
+            q += d * d;
+        }
+        T rs = T(1) / sqrt(blockReduce<T>(q, false, red) / (T) n + eps);
+        for (unsigned j = threadIdx.x; j < n; j += blockDim.x) y[(i64) r * n + j] = (xr[j] - mu) * rs * w[j] + b[j];
+        if (threadIdx.x == 0) {
+            mean[r] = mu;
+            rstd[r] = rs;
+        }
+    }
+}
+
+extern "C" __global__ void layer_norm_f32(float eps, unsigned rows, unsigned n, float* y, float* mean, float* rstd,
+                                          const float* x, const float* w, const float* b) {
+    layerNormBody<float>(eps, rows, n, y, mean, rstd, x, w, b);
+}
+
+extern "C" __global__ void layer_norm_f64(double eps, unsigned rows, unsigned n, double* y, double* mean, double* rstd,
+                                          const double* x, const double* w, const double* b) {
+    layerNormBody<double>(eps, rows, n, y, mean, rstd, x, w, b);
+}
+
+template <typename T>
+__device__ __forceinline__ void layerNormGradBody(unsigned rows, unsigned n, T* dx, const T* g, const T* x, const T* w,
+                                                  const T* mean, const T* rstd) {
+    __shared__ __align__(8) unsigned char lnShared[32 * sizeof(double)];
+    T* red = (T*) lnShared;
+    for (unsigned r = blockIdx.x; r < rows; r += gridDim.x) {
+        const T* xr = x + (i64) r * n;
+        const T* gr = g + (i64) r * n;
+        T mu = mean[r], rs = rstd[r], a = 0, c = 0;
+        for (unsigned j = threadIdx.x; j < n; j += blockDim.x) {
+            T gw = gr[j] * w[j];
+            a += gw;
+            c += gw * (xr[j] - mu) * rs;
+        }
+        T am = blockReduce<T>(a, false, red) / (T) n;
+        T cm = blockReduce<T>(c, false, red) / (T) n;
+        for (unsigned j = threadIdx.x; j < n; j += blockDim.x) {
+            dx[(i64) r * n + j] = (gr[j] * w[j] - am - (xr[j] - mu) * rs * cm) * rs;
+        }
+    }
+}
+
+extern "C" __global__ void layer_norm_grad_f32(unsigned rows, unsigned n, float* dx, const float* g, const float* x,
+                                               const float* w, const float* mean, const float* rstd) {
+    layerNormGradBody<float>(rows, n, dx, g, x, w, mean, rstd);
+}
+
+extern "C" __global__ void layer_norm_grad_f64(unsigned rows, unsigned n, double* dx, const double* g, const double* x,
+                                               const double* w, const double* mean, const double* rstd) {
+    layerNormGradBody<double>(rows, n, dx, g, x, w, mean, rstd);
+}
+
+template <typename T>
+__device__ __forceinline__ void layerNormWeightGradBody(unsigned rows, unsigned n, T* dw, T* db, const T* g, const T* x,
+                                                        const T* mean, const T* rstd) {
+    GRID_STRIDE(j, n) {
+        T sw = 0, sb = 0;
+        for (unsigned r = 0; r < rows; r++) {
+            T gv = g[(i64) r * n + j];
+            sw += gv * (x[(i64) r * n + j] - mean[r]) * rstd[r];
+            sb += gv;
+        }
+        dw[j] = sw;
+        db[j] = sb;
+    }
+}
+
+extern "C" __global__ void layer_norm_weight_grad_f32(unsigned rows, unsigned n, float* dw, float* db, const float* g,
+                                                      const float* x, const float* mean, const float* rstd) {
+    layerNormWeightGradBody<float>(rows, n, dw, db, g, x, mean, rstd);
+}
+
+extern "C" __global__ void layer_norm_weight_grad_f64(unsigned rows, unsigned n, double* dw, double* db, const double* g,
+                                                      const double* x, const double* mean, const double* rstd) {
+    layerNormWeightGradBody<double>(rows, n, dw, db, g, x, mean, rstd);
+}
+
 // ---------------------------------------------------------------- counter-based uniform draws
 // Element i is SplitMix64(seed + (i + 1) * gamma), as RandomCpu.java: the same bits on every device.
 
@@ -1162,6 +1288,23 @@ extern "C" __global__ void uniform_fill(u64 seed, unsigned n, void* out, int odt
         if (odt == 0) ((float*) out)[i] = (float) (z >> 40) * 5.9604644775390625e-8f;
         else ((double*) out)[i] = (double) (z >> 11) * 1.1102230246251565e-16;
     }
+}
+
+// Op.Dropout on contiguous operands: element i kept when the top 24 (float32) or 53 (float64) bits
+// of the same hash reach the threshold, which is u >= p in the dtype (Op.Dropout.threshold).
+__device__ __forceinline__ u64 splitmix(u64 seed, u64 i) {
+    u64 z = seed + (i + 1ULL) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+extern "C" __global__ void dropout_f32(u64 seed, u64 threshold, float scale, unsigned n, float* out, const float* x) {
+    GRID_STRIDE(i, n) out[i] = x[i] * ((splitmix(seed, i) >> 40) >= threshold ? scale : 0.f);
+}
+
+extern "C" __global__ void dropout_f64(u64 seed, u64 threshold, double scale, unsigned n, double* out, const double* x) {
+    GRID_STRIDE(i, n) out[i] = x[i] * ((splitmix(seed, i) >> 11) >= threshold ? scale : 0.0);
 }
 
 // ---------------------------------------------------------------- optimizers (contiguous operands)

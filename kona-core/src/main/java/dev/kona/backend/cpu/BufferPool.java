@@ -11,11 +11,18 @@ import java.util.Map;
  * same type and length. Last in, first out: the buffer handed back is the one freed most recently,
  * the one most likely still in cache. At most {@link #MAX_BYTES} per thread are kept; beyond that a
  * released buffer is left to the garbage collector.
+ *
+ * <p>The cap follows the heap: an eighth of it, and no less than 256 MB. A training step's
+ * temporaries are all alive together before its scope closes, so keeping them adds nothing to the
+ * step's peak; a cap below one step's worth costs far more than the dropped bytes, because every
+ * step then allocates fresh buffers and the collector copies the pool's live, young buffers on
+ * each minor collection (a Transformer encoder layer's step releases ~280 MB: 78 ms with a 256 MB
+ * cap, 68 ms with the whole step kept).
  */
 final class BufferPool {
     private BufferPool() {}
 
-    static final long MAX_BYTES = 256L << 20;
+    static final long MAX_BYTES = Math.max(256L << 20, Runtime.getRuntime().maxMemory() / 8);
 
     /** Free buffers by host type (float, double, int, long, byte, short) and length. */
     private static final class Pool {

@@ -67,6 +67,7 @@ public final class CpuBackend implements Backend {
             case Op.ArgReduce r -> ReduceCpu.argReduce(r, out[0], out[1], in[0]);
             case Op.Cumulative c -> ReduceCpu.cumulative(c, out[0], in[0]);
             case Op.Softmax s -> SoftmaxCpu.softmax(s, out[0], in[0]);
+            case Op.SoftmaxGrad s -> SoftmaxCpu.grad(s, out[0], in[0], in[1]);
             case Op.MatMul m -> matmul(out[0], in[0], in[1]);
             case Op.Gather g -> IndexCpu.gather(g, out[0], in[0], in[1]);
             case Op.Scatter s -> IndexCpu.scatter(s, out[0], in[0], in[1], in[2]);
@@ -78,6 +79,9 @@ public final class CpuBackend implements Backend {
             case Op.AdamStep a -> OptimizerCpu.adam(a, out, in[0]);
             case Op.SgdStep sg -> OptimizerCpu.sgd(sg, out, in[0]);
             case Op.RandomUniform r -> RandomCpu.uniform(r.seed(), out[0]);
+            case Op.Dropout d -> RandomCpu.dropout(d, out[0], in[0]);
+            case Op.LayerNorm l -> LayerNormCpu.forward(l, out[0], out[1], out[2], in[0], in[1], in[2]);
+            case Op.LayerNormGrad l -> LayerNormCpu.backward(out[0], out[1], out[2], in[0], in[1], in[2], in[3], in[4]);
             case Op.Im2Col c -> ConvCpu.im2col(c, out[0], in[0]);
             case Op.Col2Im c -> ConvCpu.col2im(c, out[0], in[0]);
             case Op.Conv3x3 c -> WinogradCpu.run(c, out[0], in[0], in[1]);

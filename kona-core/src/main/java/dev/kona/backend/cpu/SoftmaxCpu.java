@@ -106,4 +106,58 @@ final class SoftmaxCpu {
         for (i = 0; i < bound; i += L) FloatVector.fromArray(S, o, oi + i).mul(iv).intoArray(o, oi + i);
         for (; i < n; i++) o[oi + i] *= inv;
     }
+
+    /** {@link Op.SoftmaxGrad}: per row, one reduction pass over g (and y) and one writing pass. */
+    static void grad(Op.SoftmaxGrad op, Tensor out, Tensor g, Tensor y) {
+        int axis = y.layout().rank() == 0 ? 0 : op.axis();
+        Rows gr = Rows.of(g.layout(), axis), yr = Rows.of(y.layout(), axis), or = Rows.of(out.layout(), axis);
+        int len = yr.len();
+        boolean log = op.log();
+        int grain = Math.max(1, (1 << 14) / Math.max(1, len));
+        if (y.dtype() == DType.FLOAT32 && gr.stride() == 1 && yr.stride() == 1 && or.stride() == 1) {
+            float[] ga = ((CpuStorage) g.storage()).f32(), ya = ((CpuStorage) y.storage()).f32();
+            float[] o = ((CpuStorage) out.storage()).f32();
+            Parallel.forRange(yr.count(), grain, (s, e) -> {
+                for (int r = s; r < e; r++) gradRowF32(ga, gr.base()[r], ya, yr.base()[r], o, or.base()[r], len, log);
+            });
+            return;
+        }
+        Object ga = ((CpuStorage) g.storage()).array(), ya = ((CpuStorage) y.storage()).array();
+        Object o = ((CpuStorage) out.storage()).array();
+        DType dt = y.dtype();
+        int gs = gr.stride(), ys = yr.stride(), os = or.stride();
+        Parallel.forRange(yr.count(), grain, (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int gb = gr.base()[r], yb = yr.base()[r], ob = or.base()[r];
+                double sum = 0;
+                for (int i = 0; i < len; i++) {
+                    double gv = Elements.getD(ga, dt, gb + i * gs);
+                    sum += log ? gv : gv * Elements.getD(ya, dt, yb + i * ys);
+                }
+                for (int i = 0; i < len; i++) {
+                    double gv = Elements.getD(ga, dt, gb + i * gs), yv = Elements.getD(ya, dt, yb + i * ys);
+                    Elements.setD(o, dt, ob + i * os, log ? gv - Math.exp(yv) * sum : yv * (gv - sum));
+                }
+            }
+        });
+    }
+
+    private static void gradRowF32(float[] g, int gi, float[] y, int yi, float[] o, int oi, int n, boolean log) {
+        var acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            var gv = FloatVector.fromArray(S, g, gi + i);
+            acc = log ? acc.add(gv) : gv.fma(FloatVector.fromArray(S, y, yi + i), acc);
+        }
+        float sum = VMath.sumLanes(acc);
+        for (int t = i; t < n; t++) sum += log ? g[gi + t] : g[gi + t] * y[yi + t];
+        var sv = FloatVector.broadcast(S, sum);
+        for (i = 0; i < bound; i += L) {
+            var gv = FloatVector.fromArray(S, g, gi + i);
+            var yv = FloatVector.fromArray(S, y, yi + i);
+            (log ? gv.sub(VMath.exp(yv).mul(sv)) : yv.mul(gv.sub(sv))).intoArray(o, oi + i);
+        }
+        for (; i < n; i++) o[oi + i] = log ? g[gi + i] - (float) Math.exp(y[yi + i]) * sum : y[yi + i] * (g[gi + i] - sum);
+    }
 }
