@@ -102,7 +102,9 @@ public final class Sgemm {
             return;
         }
         int panels = (n + 63) / 64;
-        if (panels >= 2 * threads) {
+        // Split by rows and every thread packs all of B; by columns and every thread packs all
+        // of A. With few rows (a batch of 32 against a 784 x 128 weight) B is the big one.
+        if (panels >= 2 * threads || (panels >= threads && m < n)) {
             int cols = 64 * Math.max(1, Math.min(NC / 64, panels / threads));
             forBlocks(threads, (n + cols - 1) / cols, u -> compute(0, m, u * cols,
                     Math.min(n, (u + 1) * cols), k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate));
@@ -192,6 +194,10 @@ public final class Sgemm {
             int bi = ws.bBase + jj * kc;
             if (mr == MR && w == width) {
                 kernel(width, kc, a, ai, bp, bi, c, ci + jj, ldc, add);
+            } else if (w == 64 && mr == 2) {
+                SgemmKernel.kernel4Rows2(kc, a, ai, bp, bi, c, ci + jj, ldc, add);
+            } else if (w == 64 && mr == 4) {
+                SgemmKernel.kernel4Rows4(kc, a, ai, bp, bi, c, ci + jj, ldc, add);
             } else {
                 // Edge tile: run the same kernel on a scratch tile, then copy the valid part.
                 float[] t = ws.tile;

@@ -163,4 +163,80 @@ final class SgemmKernel {
         c0.intoArray(c, r0); c1.intoArray(c, r1); c2.intoArray(c, r2);
         c3.intoArray(c, r3); c4.intoArray(c, r4); c5.intoArray(c, r5);
     }
+
+    /** 2 x 64 tile (edge slivers of 2 rows, e.g. a batch of 32 = 5 x 6 + 2); B as in kernel4. */
+    static void kernel4Rows2(int kc, float[] a, int ai, float[] b, int bi,
+                              float[] c, int ci, int ldc, boolean add) {
+        FloatVector c00, c01, c02, c03;
+        FloatVector c10, c11, c12, c13;
+        int r0 = ci, r1 = r0 + ldc;
+        if (add) {
+            c00 = FloatVector.fromArray(S, c, r0); c01 = FloatVector.fromArray(S, c, r0 + 16);
+            c02 = FloatVector.fromArray(S, c, r0 + 32); c03 = FloatVector.fromArray(S, c, r0 + 48);
+            c10 = FloatVector.fromArray(S, c, r1); c11 = FloatVector.fromArray(S, c, r1 + 16);
+            c12 = FloatVector.fromArray(S, c, r1 + 32); c13 = FloatVector.fromArray(S, c, r1 + 48);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c03 = z;
+            c10 = z; c11 = z; c12 = z; c13 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int ap = ai + p, bp = bi + p * 64;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + 16);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 32);
+            FloatVector b3 = FloatVector.fromArray(S, b, bp + 48);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ap + KC]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + 16); c02.intoArray(c, r0 + 32); c03.intoArray(c, r0 + 48);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + 16); c12.intoArray(c, r1 + 32); c13.intoArray(c, r1 + 48);
+    }
+
+    /** 4 x 64 tile (edge slivers of 4 rows, e.g. a batch of 32 = 5 x 6 + 2); B as in kernel4. */
+    static void kernel4Rows4(int kc, float[] a, int ai, float[] b, int bi,
+                              float[] c, int ci, int ldc, boolean add) {
+        FloatVector c00, c01, c02, c03;
+        FloatVector c10, c11, c12, c13;
+        FloatVector c20, c21, c22, c23;
+        FloatVector c30, c31, c32, c33;
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (add) {
+            c00 = FloatVector.fromArray(S, c, r0); c01 = FloatVector.fromArray(S, c, r0 + 16);
+            c02 = FloatVector.fromArray(S, c, r0 + 32); c03 = FloatVector.fromArray(S, c, r0 + 48);
+            c10 = FloatVector.fromArray(S, c, r1); c11 = FloatVector.fromArray(S, c, r1 + 16);
+            c12 = FloatVector.fromArray(S, c, r1 + 32); c13 = FloatVector.fromArray(S, c, r1 + 48);
+            c20 = FloatVector.fromArray(S, c, r2); c21 = FloatVector.fromArray(S, c, r2 + 16);
+            c22 = FloatVector.fromArray(S, c, r2 + 32); c23 = FloatVector.fromArray(S, c, r2 + 48);
+            c30 = FloatVector.fromArray(S, c, r3); c31 = FloatVector.fromArray(S, c, r3 + 16);
+            c32 = FloatVector.fromArray(S, c, r3 + 32); c33 = FloatVector.fromArray(S, c, r3 + 48);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c03 = z;
+            c10 = z; c11 = z; c12 = z; c13 = z;
+            c20 = z; c21 = z; c22 = z; c23 = z;
+            c30 = z; c31 = z; c32 = z; c33 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int ap = ai + p, bp = bi + p * 64;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + 16);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 32);
+            FloatVector b3 = FloatVector.fromArray(S, b, bp + 48);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ap + KC]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ap + 2 * KC]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ap + 3 * KC]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + 16); c02.intoArray(c, r0 + 32); c03.intoArray(c, r0 + 48);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + 16); c12.intoArray(c, r1 + 32); c13.intoArray(c, r1 + 48);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + 16); c22.intoArray(c, r2 + 32); c23.intoArray(c, r2 + 48);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + 16); c32.intoArray(c, r3 + 32); c33.intoArray(c, r3 + 48);
+    }
 }

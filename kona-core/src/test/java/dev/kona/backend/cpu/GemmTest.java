@@ -18,6 +18,8 @@ class GemmTest {
         {1, 1, 1}, {1, 7, 1}, {7, 13, 5}, {6, 16, 64}, {5, 3, 100}, {33, 65, 17}, {12, 400, 130},
         {127, 129, 257}, {13, 1000, 600}, {1000, 9, 3}, {2, 300, 1}, {32, 784, 128}, {32, 128, 10},
         {784, 32, 128}, {32, 128, 784}, {128, 32, 10}, {32, 10, 128},
+        // Edge slivers of 2 and 4 rows (their own kernels) in 64-wide panels, and column splits.
+        {10, 50, 130}, {16, 300, 192}, {4, 20, 64}, {2, 9, 64},
     };
 
     private int savedThreads;
@@ -87,7 +89,7 @@ class GemmTest {
     @Test
     void sgemmIsBitIdenticalAcrossThreadCounts() {
         SplittableRandom rnd = new SplittableRandom(4);
-        int[][] shapes = {{512, 512, 512}, {300, 257, 129}, {64, 1000, 600}, {700, 40, 96}};
+        int[][] shapes = {{512, 512, 512}, {300, 257, 129}, {64, 1000, 600}, {700, 40, 96}, {32, 784, 128}, {40, 64, 200}};
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
             for (int layout = 0; layout < 4; layout += 3) {
