@@ -80,6 +80,42 @@ public final class MemoryScope implements AutoCloseable {
         if (!stack.isEmpty() && stack.peek().tracking) stack.peek().owned.add(storage);
     }
 
+    /** Where the innermost scope's list of storages stood at some point; see {@link #adopt}. */
+    record Mark(MemoryScope scope, int index) {}
+
+    /** The current end of the innermost tracking scope's storages, or null when none is open. */
+    static Mark mark() {
+        var stack = OPEN.get();
+        MemoryScope top = stack.peek();
+        return top == null || !top.tracking ? null : new Mark(top, top.owned.size());
+    }
+
+    /**
+     * Takes {@code storage} away from the scope of {@code mark} (so the garbage collector, not
+     * the scope, frees it) when that scope is still the innermost one and created the storage
+     * after the mark; false, changing nothing, otherwise (including when taken once already).
+     */
+    static boolean adopt(Object mark, Storage storage) {
+        if (!(mark instanceof Mark m) || m.scope.closed || m.scope.kept.contains(storage)) return false;
+        var stack = OPEN.get();
+        MemoryScope top = null;
+        for (MemoryScope s : stack) {
+            if (s.tracking) {
+                top = s;
+                break;
+            }
+        }
+        if (top != m.scope) return false;
+        List<Storage> owned = m.scope.owned;
+        for (int i = owned.size() - 1; i >= m.index && i >= 0; i--) {
+            if (owned.get(i) == storage) {
+                owned.remove(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Keeps a tensor (and its views) alive past this scope: its storage passes to the enclosing
      * scope, or to the garbage collector when there is none. Returns the tensor.

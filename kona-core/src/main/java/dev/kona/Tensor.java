@@ -65,19 +65,37 @@ public final class Tensor {
             }
 
             @Override
-            public void accumulate(Tensor leaf, Tensor g) {
-                g = leafHooks(leaf, g);
+            public void accumulate(Tensor leaf, Tensor g, Object pass) {
+                if (leaf.hooks != null) {
+                    g = leafHooks(leaf, g);
+                    pass = null;
+                }
                 // A leaf's gradient outlives the step that computes it (it is read after backward,
                 // often after the step's MemoryScope closed), so it belongs to no scope.
                 try (var outside = MemoryScope.outside()) {
                     if (leaf.grad == null) {
-                        // A copy: the same gradient tensor may reach several leaves, and optimizers or
-                        // clipping may later change a grad in place.
-                        leaf.grad = g.dtype() == leaf.dtype() ? g.copy() : g.to(leaf.dtype());
+                        // Normally a copy: the same gradient tensor may reach several leaves, and
+                        // optimizers or clipping may later change a grad in place. A gradient this
+                        // pass allocated, covering all of its storage, and not yet given to another
+                        // leaf is taken over instead (as PyTorch steals an unshared one): the
+                        // 100,000-float weight gradient of an MLP's first layer cost 13% of a
+                        // batch-32 training step to allocate and copy.
+                        boolean whole = g.dtype() == leaf.dtype() && g.layout.offset() == 0 && g.isContiguous()
+                                && g.numel() == g.storage.length();
+                        if (whole && MemoryScope.adopt(pass, g.storage)) {
+                            leaf.grad = new Tensor(g.storage, g.layout, false);
+                        } else {
+                            leaf.grad = g.dtype() == leaf.dtype() ? g.copy() : g.to(leaf.dtype());
+                        }
                     } else {
                         leaf.grad = leaf.grad.add(g.dtype() == leaf.dtype() ? g : g.to(leaf.dtype()));
                     }
                 }
+            }
+
+            @Override
+            public Object beginPass() {
+                return MemoryScope.mark();
             }
 
             @Override

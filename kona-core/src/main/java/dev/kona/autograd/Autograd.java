@@ -136,6 +136,8 @@ public final class Autograd {
     private static void run(List<Tensor> roots, List<Tensor> gradRoots, boolean retainGraph, boolean createGraph,
                             Capture capture, String op) {
         int walk = WALKS.incrementAndGet();
+        // Hooks may keep a gradient (or return one the caller holds), so such passes copy.
+        Object pass = capture == null && !createGraph ? TensorAccess.get().beginPass() : null;
         List<Node> starts = new ArrayList<>();
         for (int i = 0; i < roots.size(); i++) {
             Tensor root = roots.get(i);
@@ -155,13 +157,14 @@ public final class Autograd {
                         + " does not match the output's shape " + java.util.Arrays.toString(root.shape()));
             }
             if (root.gradFn() == null) {
-                deliverToLeaf(root, g, capture);
+                deliverToLeaf(root, g, capture, pass);
             } else {
                 root.gradFn().addPending(g, walk);
                 starts.add(root.gradFn());
             }
         }
         List<Node> order = topologicalOrder(starts, walk);
+        for (Node node : order) if (node.hasHooks()) pass = null;
         try (var mode = createGraph ? GradMode.enableGrad() : GradMode.noGrad()) {
             for (Node node : order) {
                 Tensor g = node.takePending(walk);
@@ -177,18 +180,18 @@ public final class Autograd {
                     Tensor ig = inputGrads[i];
                     if (isAnomalyEnabled()) checkFinite("backward", node, ig);
                     Node next = in.gradFn();
-                    if (next == null) deliverToLeaf(in, ig, capture);
+                    if (next == null) deliverToLeaf(in, ig, capture, pass);
                     else next.addPending(ig, walk);
                 }
             }
         }
     }
 
-    private static void deliverToLeaf(Tensor leaf, Tensor g, Capture capture) {
+    private static void deliverToLeaf(Tensor leaf, Tensor g, Capture capture, Object pass) {
         if (capture != null) {
             if (capture.wantsLeaf(leaf)) capture.captured().merge(leaf, TensorAccess.get().leafHooks(leaf, g), Tensor::add);
         } else {
-            TensorAccess.get().accumulate(leaf, g);
+            TensorAccess.get().accumulate(leaf, g, pass);
         }
     }
 

@@ -92,6 +92,10 @@ public final class Node {
         hooks.add(hook);
     }
 
+    boolean hasHooks() {
+        return !hooks.isEmpty();
+    }
+
     Tensor runHooks(Tensor grad) {
         for (var h : hooks) {
             Tensor r = h.apply(grad);

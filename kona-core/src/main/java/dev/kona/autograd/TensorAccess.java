@@ -9,8 +9,18 @@ import dev.kona.Tensor;
 public interface TensorAccess {
     void setGradFn(Tensor t, Node node);
 
-    /** Adds to a leaf's {@code grad} (running its hooks first). */
-    void accumulate(Tensor leaf, Tensor grad);
+    /**
+     * Adds to a leaf's {@code grad} (running its hooks first). {@code pass} is what
+     * {@link #beginPass} returned for the backward pass delivering it, or null.
+     */
+    void accumulate(Tensor leaf, Tensor grad, Object pass);
+
+    /**
+     * Called as a backward pass starts, before it allocates anything: a token that lets
+     * {@link #accumulate} take over, instead of copying, a gradient this pass allocated and handed
+     * to no one else. Null when the pass cannot tell (no {@link dev.kona.MemoryScope} open).
+     */
+    Object beginPass();
 
     /** Runs a leaf's hooks on a gradient that is returned rather than accumulated. */
     Tensor leafHooks(Tensor leaf, Tensor grad);
