@@ -56,6 +56,11 @@ final class ReduceCpu {
             }
         }
         if (!reducedRunContiguous(shape, strides, nKept)) {
+            int runFrom = innerRun(shape, strides, nKept);
+            if (runsF32(op.kind(), x, shape, runFrom)) {
+                reduceRunsF32(op.kind(), (float[]) arr(x), xl.offset(), shape, strides, nKept, runFrom, (int) outer, out);
+                return;
+            }
             x = contiguousCopy(x, new Layout(shape, strides, xl.offset()));
             shape = x.layout().shape();
             strides = x.layout().strides();
@@ -147,6 +152,62 @@ final class ReduceCpu {
             expected *= shape[d];
         }
         return true;
+    }
+
+    /** Runs shorter than this are not worth reducing one by one; the copy path handles them. */
+    private static final int MIN_RUN = 64;
+
+    /** The first of the reduced axes (from {@code from} on) that form the innermost stride-1 run. */
+    private static int innerRun(int[] shape, int[] strides, int from) {
+        int expected = 1, d = shape.length - 1;
+        for (; d >= from; d--) {
+            if (shape[d] != 1 && strides[d] != expected) break;
+            expected *= shape[d];
+        }
+        return d + 1;
+    }
+
+    /**
+     * True for a float32 sum, max or min whose reduced axes end in a stride-1 run of at least
+     * {@link #MIN_RUN} elements (a convolution's bias gradient, {@code [N, C, H, W] -> [C]}):
+     * {@link #reduceRunsF32} reads it in place instead of copying the permuted tensor.
+     */
+    private static boolean runsF32(ReduceKind k, Tensor x, int[] shape, int runFrom) {
+        if (x.dtype() != DType.FLOAT32 || (k != ReduceKind.SUM && k != ReduceKind.MAX && k != ReduceKind.MIN)) return false;
+        return product(shape, runFrom, shape.length) >= MIN_RUN;
+    }
+
+    /**
+     * Each kept position's reduction as the runs' reductions combined in order, one thread per
+     * kept position: the same result for every thread count.
+     */
+    private static void reduceRunsF32(ReduceKind k, float[] a, int offset, int[] shape, int[] strides, int nKept, int runFrom,
+                                      int outer, Tensor out) {
+        int len = product(shape, runFrom, shape.length), per = product(shape, nKept, runFrom);
+        int[] bases = rowBases(java.util.Arrays.copyOf(shape, runFrom), java.util.Arrays.copyOf(strides, runFrom), offset,
+                outer * per);
+        float[] o = (float[]) arr(out);
+        int oo = out.layout().offset();
+        Parallel.forRange(outer, Math.max(1, CHUNK / Math.max(1, per * len)), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                float acc = rowF32(k, a, bases[r * per], len);
+                for (int j = 1; j < per; j++) {
+                    float v = rowF32(k, a, bases[r * per + j], len);
+                    acc = switch (k) {
+                        case SUM -> acc + v;
+                        case MAX -> Math.max(acc, v);
+                        default -> Math.min(acc, v);
+                    };
+                }
+                o[oo + r] = acc;
+            }
+        });
+    }
+
+    private static int product(int[] shape, int from, int to) {
+        int p = 1;
+        for (int d = from; d < to; d++) p *= shape[d];
+        return p;
     }
 
     private static Tensor contiguousCopy(Tensor x, Layout view) {
