@@ -5,6 +5,7 @@ import dev.kona.Tensor;
 import dev.kona.autograd.Autograd;
 import dev.kona.autograd.Function;
 import dev.kona.autograd.GradMode;
+import dev.kona.ops.Dispatch;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -101,6 +102,17 @@ final class RecurrentScan extends Function {
             c = new Tensor[steps];
         }
         Tensor cell = lstm() ? in[2] : null;
+        // whhT is this scan's own copy: nothing writes it while the steps reuse its packed form.
+        try (var hold = Dispatch.backend(whhT.device()).holdRightOperand(whhT)) {
+            cell = steps(steps, hid, xproj, h, cell, whhT, bias, bih, bhh);
+        }
+        if (lstm()) packed.select(0, steps).copyFrom(cell);
+        return packed;
+    }
+
+    /** The forward steps; returns the final cell state (LSTM) or null. */
+    private Tensor steps(int steps, int hid, Tensor xproj, Tensor h, Tensor cell, Tensor whhT, Tensor bias, Tensor bih,
+                         Tensor bhh) {
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
             Tensor out = packed.select(0, t);
@@ -143,8 +155,7 @@ final class RecurrentScan extends Function {
             }
             h = out;
         }
-        if (lstm()) packed.select(0, steps).copyFrom(cell);
-        return packed;
+        return cell;
     }
 
     @Override
@@ -156,7 +167,36 @@ final class RecurrentScan extends Function {
         // Gradients of the pre-activations: of xproj, and (GRU) of W_hh h + b_hh, which differ in the n block.
         Tensor dx = Tensor.empty(new int[] {steps, batch, width}, xproj.dtype(), xproj.device());
         Tensor dhp = mode == Recurrent.Mode.GRU ? Tensor.empty(dx.shape(), dx.dtype(), dx.device()) : dx;
-        Tensor dh = null, dc = lstm() ? gradOutput.select(0, steps) : null;
+        Tensor[] carry = {null, lstm() ? gradOutput.select(0, steps) : null};
+        // No one writes W_hh during backward: the steps reuse its packed form.
+        try (var hold = Dispatch.backend(whh.device()).holdRightOperand(whh)) {
+            backSteps(steps, hid, gradOutput, dx, dhp, carry);
+        }
+        Tensor dh = carry[0], dc = carry[1];
+        // dW_hh: one product over every step, [gates*H, T*B] x [T*B, H].
+        int w = lstm() ? 3 : 2;
+        Tensor dWhh = null;
+        if (ctx.needsInputGrad(w)) {
+            Tensor hPrevAll = hiddenBefore(h0, steps);
+            dWhh = dhp.reshape(steps * batch, width).t().matmul(hPrevAll.reshape(steps * batch, hid));
+        }
+        List<Tensor> grads = new ArrayList<>(5);
+        grads.add(dx);
+        grads.add(dh);
+        if (lstm()) grads.add(dc);
+        grads.add(dWhh);
+        if (bih() != null) {
+            Tensor dbih = ctx.needsInputGrad(w + 1) || ctx.needsInputGrad(w + 2) ? dx.sum(new int[] {0, 1}, false) : null;
+            grads.add(ctx.needsInputGrad(w + 1) ? dbih : null);
+            grads.add(!ctx.needsInputGrad(w + 2) ? null : dhp == dx ? dbih : dhp.sum(new int[] {0, 1}, false));
+        }
+        return grads.toArray(new Tensor[0]);
+    }
+
+    /** The backward steps, from the last to the first; carry holds dh and dc in and out. */
+    private void backSteps(int steps, int hid, Tensor gradOutput, Tensor dx, Tensor dhp, Tensor[] carry) {
+        Tensor h0 = inputs[1], whh = whh();
+        Tensor dh = carry[0], dc = carry[1];
         for (int s = 0; s < steps; s++) {
             int t = reverse ? s : steps - 1 - s;
             int prev = reverse ? t + 1 : t - 1;
@@ -204,24 +244,8 @@ final class RecurrentScan extends Function {
                 if (mode != Recurrent.Mode.GRU) dh = scope.keep(dxt.matmul(whh));
             }
         }
-        // dW_hh: one product over every step, [gates*H, T*B] x [T*B, H].
-        int w = lstm() ? 3 : 2;
-        Tensor dWhh = null;
-        if (ctx.needsInputGrad(w)) {
-            Tensor hPrevAll = hiddenBefore(h0, steps);
-            dWhh = dhp.reshape(steps * batch, width).t().matmul(hPrevAll.reshape(steps * batch, hid));
-        }
-        List<Tensor> grads = new ArrayList<>(5);
-        grads.add(dx);
-        grads.add(dh);
-        if (lstm()) grads.add(dc);
-        grads.add(dWhh);
-        if (bih() != null) {
-            Tensor dbih = ctx.needsInputGrad(w + 1) || ctx.needsInputGrad(w + 2) ? dx.sum(new int[] {0, 1}, false) : null;
-            grads.add(ctx.needsInputGrad(w + 1) ? dbih : null);
-            grads.add(!ctx.needsInputGrad(w + 2) ? null : dhp == dx ? dbih : dhp.sum(new int[] {0, 1}, false));
-        }
-        return grads.toArray(new Tensor[0]);
+        carry[0] = dh;
+        carry[1] = dc;
     }
 
     /** The hidden state each time index t started from, {@code [T, B, H]}: h0 at the first step, else the previous output. */

@@ -86,6 +86,11 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public Hold holdRightOperand(Tensor matrix) {
+        return HeldOperands.hold(matrix);
+    }
+
     private static int sortLen(Tensor x, int axis) {
         return x.layout().rank() == 0 ? 1 : x.layout().shape()[axis];
     }
@@ -106,10 +111,11 @@ public final class CpuBackend implements Backend {
         Object ao = ((CpuStorage) a.storage()).array(), bo = ((CpuStorage) b.storage()).array();
         Object oo = ((CpuStorage) out.storage()).array();
         long flops = 2L * m * n * k;
+        Sgemm.PackedB packed = f32 && batch == 1 ? HeldOperands.find((float[]) bo, bBase[0], bRs, bCs, k, n) : null;
         Parallel.RangeBody body = (s, e) -> {
             for (int i = s; i < e; i++) {
                 if (f32) {
-                    Sgemm.sgemm(m, n, k, (float[]) ao, aBase[i], aRs, aCs, (float[]) bo, bBase[i], bRs, bCs,
+                    Sgemm.sgemm(m, n, k, (float[]) ao, aBase[i], aRs, aCs, (float[]) bo, bBase[i], bRs, bCs, packed,
                             (float[]) oo, ol.offset() + i * mn, ldc, false);
                 } else {
                     Dgemm.dgemm(m, n, k, (double[]) ao, aBase[i], aRs, aCs, (double[]) bo, bBase[i], bRs, bCs,
