@@ -48,6 +48,7 @@ public final class Derivatives {
             case Op.TopK t -> throw new IllegalStateException("TopK is recorded through its values (see Indexing)");
             case Op.AdamStep a -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.SgdStep sg -> throw new IllegalStateException("optimizer updates are not differentiable");
+            case Op.LstmCell l -> throw new IllegalStateException("LstmCell is differentiated by the recurrent scan itself");
             case Op.RandomUniform r -> new Tensor[0];
             // Adjoints of each other: the padding constant of im2col gets no gradient.
             case Op.Im2Col c -> new Tensor[] {Convolution.col2im(g, c.window(), in[0].size(2), in[0].size(3))};

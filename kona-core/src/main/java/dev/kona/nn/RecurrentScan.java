@@ -6,6 +6,7 @@ import dev.kona.autograd.Autograd;
 import dev.kona.autograd.Function;
 import dev.kona.autograd.GradMode;
 import dev.kona.ops.Dispatch;
+import dev.kona.ops.RecurrentOps;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,9 +37,9 @@ final class RecurrentScan extends Function {
     // What forward keeps for backward, per time index t (not per step: reverse runs t from T-1 to 0).
     private Tensor[] inputs;
     private Tensor packed;
-    private Tensor[] act;      // LSTM: sigmoid(i, f) [B, 2H]; GRU: sigmoid(r, z) [B, 2H]
-    private Tensor[] g;        // LSTM: tanh(g); GRU: n
-    private Tensor[] o;        // LSTM: sigmoid(o); GRU: W_hn h + b_hn
+    private Tensor[] act;      // LSTM: the activated gates [B, 4H] (Op.LstmCell); GRU: sigmoid(r, z) [B, 2H]
+    private Tensor[] g;        // GRU: n
+    private Tensor[] o;        // GRU: W_hn h + b_hn
     private Tensor[] tanhC;    // LSTM: tanh(c_t)
     private Tensor[] c;        // LSTM: c_t
 
@@ -125,18 +126,12 @@ final class RecurrentScan extends Function {
                     case RNN_TANH -> out.copyFrom(hp.addInPlace(xp).tanh());
                     case RNN_RELU -> out.copyFrom(hp.addInPlace(xp).relu());
                     case LSTM -> {
-                        Tensor gates = hp.addInPlace(xp);
-                        Tensor sif = scope.keep(gates.narrow(1, 0, 2 * hid).sigmoid());
-                        Tensor gg = scope.keep(gates.narrow(1, 2 * hid, hid).tanh());
-                        Tensor og = scope.keep(gates.narrow(1, 3 * hid, hid).sigmoid());
-                        cell = scope.keep(sif.narrow(1, hid, hid).mul(cell).addInPlace(sif.narrow(1, 0, hid).mul(gg)));
-                        Tensor tc = scope.keep(cell.tanh());
-                        out.copyFrom(og.mul(tc));
-                        act[t] = sif;
-                        g[t] = gg;
-                        o[t] = og;
+                        Tensor[] step = RecurrentOps.lstmCell(hp.addInPlace(xp), cell);
+                        out.copyFrom(step[0]);
+                        cell = scope.keep(step[1]);
+                        act[t] = scope.keep(step[2]);
+                        tanhC[t] = scope.keep(step[3]);
                         c[t] = cell;
-                        tanhC[t] = tc;
                     }
                     case GRU -> {
                         if (bhh != null) {
@@ -215,18 +210,9 @@ final class RecurrentScan extends Function {
                     }
                     case RNN_RELU -> dxt.copyFrom(Tensor.where(packed.select(0, t).gt(0), dh, 0.0));
                     case LSTM -> {
-                        Tensor sif = act[t], i = sif.narrow(1, 0, hid), f = sif.narrow(1, hid, hid);
-                        Tensor gg = g[t], og = o[t], tc = tanhC[t];
-                        Tensor cPrev = first ? inputs[2] : c[prev];
-                        // dc += dh * o * (1 - tanh(c)^2)
-                        Tensor dct = tc.mul(tc).rsub(1).mulInPlace(og).mulInPlace(dh);
-                        dc = dc == null ? dct : dct.addInPlace(dc);
-                        dxt.narrow(1, 0, hid).copyFrom(dc.mul(gg));
-                        dxt.narrow(1, hid, hid).copyFrom(dc.mul(cPrev));
-                        dxt.narrow(1, 0, 2 * hid).mulInPlace(sif.rsub(1).mulInPlace(sif));
-                        dxt.narrow(1, 2 * hid, hid).copyFrom(gg.mul(gg).rsub(1).mulInPlace(i).mulInPlace(dc));
-                        dxt.narrow(1, 3 * hid, hid).copyFrom(og.rsub(1).mulInPlace(og).mulInPlace(tc).mulInPlace(dh));
-                        dc = scope.keep(dc.mul(f));
+                        Tensor[] grads = RecurrentOps.lstmCellBackward(act[t], tanhC[t], first ? inputs[2] : c[prev], dh, dc);
+                        dxt.copyFrom(grads[0]);
+                        dc = scope.keep(grads[1]);
                     }
                     case GRU -> {
                         Tensor rz = act[t], r = rz.narrow(1, 0, hid), z = rz.narrow(1, hid, hid);

@@ -83,6 +83,7 @@ public final class CpuBackend implements Backend {
             case Op.Conv3x3 c -> WinogradCpu.run(c, out[0], in[0], in[1]);
             case Op.MaxPool m -> ConvCpu.maxPool(m, out[0], out[1], in[0]);
             case Op.MaxPoolGrad m -> ConvCpu.maxPoolGrad(m, out[0], in[0], in[1]);
+            case Op.LstmCell l -> LstmCpu.run(l, out, in);
         }
     }
 
