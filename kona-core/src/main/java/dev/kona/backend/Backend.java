@@ -46,8 +46,8 @@ public interface Backend {
 
     /**
      * Promises that {@code matrix}, a 2-d tensor on this device, will be the right operand of
-     * many products run by the calling thread, and will not be written until the returned hold is
-     * closed. Meanwhile a backend may keep a prepared form of it: the CPU backend packs a float32
+     * many products run by the calling thread, and will be neither written nor released (its
+     * storage handed back for reuse) until the returned hold is closed. Meanwhile a backend may keep a prepared form of it: the CPU backend packs a float32
      * matrix into its GEMM panels once instead of at every product (a recurrent layer's W_hh, once
      * per sequence rather than once per step). Results are the same bit for bit either way. The
      * default prepares nothing.
