@@ -43,4 +43,25 @@ public interface Backend {
 
     /** Waits until all work queued on this device has finished (nothing to wait for on the CPU). */
     default void synchronize() {}
+
+    /**
+     * Promises that {@code matrix}, a 2-d tensor on this device, will be the right operand of
+     * many products run by the calling thread, and will be neither written nor released (its
+     * storage handed back for reuse) until the returned hold is closed. Meanwhile a backend may keep a prepared form of it: the CPU backend packs a float32
+     * matrix into its GEMM panels once instead of at every product (a recurrent layer's W_hh, once
+     * per sequence rather than once per step). Results are the same bit for bit either way. The
+     * default prepares nothing.
+     */
+    default Hold holdRightOperand(Tensor matrix) {
+        return Hold.NONE;
+    }
+
+    /** The end of a {@link #holdRightOperand} promise. */
+    @FunctionalInterface
+    interface Hold extends AutoCloseable {
+        Hold NONE = () -> {};
+
+        @Override
+        void close();
+    }
 }

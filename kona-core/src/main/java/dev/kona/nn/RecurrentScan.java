@@ -5,6 +5,8 @@ import dev.kona.Tensor;
 import dev.kona.autograd.Autograd;
 import dev.kona.autograd.Function;
 import dev.kona.autograd.GradMode;
+import dev.kona.ops.Dispatch;
+import dev.kona.ops.RecurrentOps;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,9 +37,9 @@ final class RecurrentScan extends Function {
     // What forward keeps for backward, per time index t (not per step: reverse runs t from T-1 to 0).
     private Tensor[] inputs;
     private Tensor packed;
-    private Tensor[] act;      // LSTM: sigmoid(i, f) [B, 2H]; GRU: sigmoid(r, z) [B, 2H]
-    private Tensor[] g;        // LSTM: tanh(g); GRU: n
-    private Tensor[] o;        // LSTM: sigmoid(o); GRU: W_hn h + b_hn
+    private Tensor[] act;      // LSTM: the activated gates [B, 4H] (Op.LstmCell); GRU: sigmoid(r, z) [B, 2H]
+    private Tensor[] g;        // GRU: n
+    private Tensor[] o;        // GRU: W_hn h + b_hn
     private Tensor[] tanhC;    // LSTM: tanh(c_t)
     private Tensor[] c;        // LSTM: c_t
 
@@ -92,7 +94,8 @@ final class RecurrentScan extends Function {
         // RNN and LSTM add both biases to the same pre-activations: one vector per scan.
         Tensor bias = bih == null || mode == Recurrent.Mode.GRU ? null : bih.add(bhh);
         int steps = xproj.size(0), batch = xproj.size(1), hid = whh().size(1);
-        packed = Tensor.empty(new int[] {lstm() ? steps + 1 : steps, batch, hid}, xproj.dtype(), xproj.device());
+        // Every row is written below (each step's h, then the LSTM's final c): no zero fill.
+        packed = Dispatch.uninitialized(xproj.device(), xproj.dtype(), new int[] {lstm() ? steps + 1 : steps, batch, hid});
         act = new Tensor[steps];
         g = new Tensor[steps];
         o = new Tensor[steps];
@@ -101,6 +104,17 @@ final class RecurrentScan extends Function {
             c = new Tensor[steps];
         }
         Tensor cell = lstm() ? in[2] : null;
+        // whhT is this scan's own copy: nothing writes it while the steps reuse its packed form.
+        try (var hold = Dispatch.backend(whhT.device()).holdRightOperand(whhT)) {
+            cell = steps(steps, hid, xproj, h, cell, whhT, bias, bih, bhh);
+        }
+        if (lstm()) packed.select(0, steps).copyFrom(cell);
+        return packed;
+    }
+
+    /** The forward steps; returns the final cell state (LSTM) or null. */
+    private Tensor steps(int steps, int hid, Tensor xproj, Tensor h, Tensor cell, Tensor whhT, Tensor bias, Tensor bih,
+                         Tensor bhh) {
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
             Tensor out = packed.select(0, t);
@@ -112,18 +126,12 @@ final class RecurrentScan extends Function {
                     case RNN_TANH -> out.copyFrom(hp.addInPlace(xp).tanh());
                     case RNN_RELU -> out.copyFrom(hp.addInPlace(xp).relu());
                     case LSTM -> {
-                        Tensor gates = hp.addInPlace(xp);
-                        Tensor sif = scope.keep(gates.narrow(1, 0, 2 * hid).sigmoid());
-                        Tensor gg = scope.keep(gates.narrow(1, 2 * hid, hid).tanh());
-                        Tensor og = scope.keep(gates.narrow(1, 3 * hid, hid).sigmoid());
-                        cell = scope.keep(sif.narrow(1, hid, hid).mul(cell).addInPlace(sif.narrow(1, 0, hid).mul(gg)));
-                        Tensor tc = scope.keep(cell.tanh());
-                        out.copyFrom(og.mul(tc));
-                        act[t] = sif;
-                        g[t] = gg;
-                        o[t] = og;
+                        Tensor[] step = RecurrentOps.lstmCell(hp.addInPlace(xp), cell);
+                        out.copyFrom(step[0]);
+                        cell = scope.keep(step[1]);
+                        act[t] = scope.keep(step[2]);
+                        tanhC[t] = scope.keep(step[3]);
                         c[t] = cell;
-                        tanhC[t] = tc;
                     }
                     case GRU -> {
                         if (bhh != null) {
@@ -143,8 +151,7 @@ final class RecurrentScan extends Function {
             }
             h = out;
         }
-        if (lstm()) packed.select(0, steps).copyFrom(cell);
-        return packed;
+        return cell;
     }
 
     @Override
@@ -154,9 +161,39 @@ final class RecurrentScan extends Function {
         int steps = xproj.size(0), batch = xproj.size(1), hid = whh.size(1);
         int width = whh.size(0);
         // Gradients of the pre-activations: of xproj, and (GRU) of W_hh h + b_hh, which differ in the n block.
-        Tensor dx = Tensor.empty(new int[] {steps, batch, width}, xproj.dtype(), xproj.device());
-        Tensor dhp = mode == Recurrent.Mode.GRU ? Tensor.empty(dx.shape(), dx.dtype(), dx.device()) : dx;
-        Tensor dh = null, dc = lstm() ? gradOutput.select(0, steps) : null;
+        // Each step writes all of its row of both (13 MB at T=100, B=32, 4H=1024: no zero fill).
+        Tensor dx = Dispatch.uninitialized(xproj.device(), xproj.dtype(), new int[] {steps, batch, width});
+        Tensor dhp = mode == Recurrent.Mode.GRU ? Dispatch.uninitialized(dx.device(), dx.dtype(), dx.shape()) : dx;
+        Tensor[] carry = {null, lstm() ? gradOutput.select(0, steps) : null};
+        // No one writes W_hh during backward: the steps reuse its packed form.
+        try (var hold = Dispatch.backend(whh.device()).holdRightOperand(whh)) {
+            backSteps(steps, hid, gradOutput, dx, dhp, carry);
+        }
+        Tensor dh = carry[0], dc = carry[1];
+        // dW_hh: one product over every step, [gates*H, T*B] x [T*B, H].
+        int w = lstm() ? 3 : 2;
+        Tensor dWhh = null;
+        if (ctx.needsInputGrad(w)) {
+            Tensor hPrevAll = hiddenBefore(h0, steps);
+            dWhh = dhp.reshape(steps * batch, width).t().matmul(hPrevAll.reshape(steps * batch, hid));
+        }
+        List<Tensor> grads = new ArrayList<>(5);
+        grads.add(dx);
+        grads.add(dh);
+        if (lstm()) grads.add(dc);
+        grads.add(dWhh);
+        if (bih() != null) {
+            Tensor dbih = ctx.needsInputGrad(w + 1) || ctx.needsInputGrad(w + 2) ? dx.sum(new int[] {0, 1}, false) : null;
+            grads.add(ctx.needsInputGrad(w + 1) ? dbih : null);
+            grads.add(!ctx.needsInputGrad(w + 2) ? null : dhp == dx ? dbih : dhp.sum(new int[] {0, 1}, false));
+        }
+        return grads.toArray(new Tensor[0]);
+    }
+
+    /** The backward steps, from the last to the first; carry holds dh and dc in and out. */
+    private void backSteps(int steps, int hid, Tensor gradOutput, Tensor dx, Tensor dhp, Tensor[] carry) {
+        Tensor h0 = inputs[1], whh = whh();
+        Tensor dh = carry[0], dc = carry[1];
         for (int s = 0; s < steps; s++) {
             int t = reverse ? s : steps - 1 - s;
             int prev = reverse ? t + 1 : t - 1;
@@ -173,18 +210,9 @@ final class RecurrentScan extends Function {
                     }
                     case RNN_RELU -> dxt.copyFrom(Tensor.where(packed.select(0, t).gt(0), dh, 0.0));
                     case LSTM -> {
-                        Tensor sif = act[t], i = sif.narrow(1, 0, hid), f = sif.narrow(1, hid, hid);
-                        Tensor gg = g[t], og = o[t], tc = tanhC[t];
-                        Tensor cPrev = first ? inputs[2] : c[prev];
-                        // dc += dh * o * (1 - tanh(c)^2)
-                        Tensor dct = tc.mul(tc).rsub(1).mulInPlace(og).mulInPlace(dh);
-                        dc = dc == null ? dct : dct.addInPlace(dc);
-                        dxt.narrow(1, 0, hid).copyFrom(dc.mul(gg));
-                        dxt.narrow(1, hid, hid).copyFrom(dc.mul(cPrev));
-                        dxt.narrow(1, 0, 2 * hid).mulInPlace(sif.rsub(1).mulInPlace(sif));
-                        dxt.narrow(1, 2 * hid, hid).copyFrom(gg.mul(gg).rsub(1).mulInPlace(i).mulInPlace(dc));
-                        dxt.narrow(1, 3 * hid, hid).copyFrom(og.rsub(1).mulInPlace(og).mulInPlace(tc).mulInPlace(dh));
-                        dc = scope.keep(dc.mul(f));
+                        Tensor[] grads = RecurrentOps.lstmCellBackward(act[t], tanhC[t], first ? inputs[2] : c[prev], dh, dc);
+                        dxt.copyFrom(grads[0]);
+                        dc = scope.keep(grads[1]);
                     }
                     case GRU -> {
                         Tensor rz = act[t], r = rz.narrow(1, 0, hid), z = rz.narrow(1, hid, hid);
@@ -204,24 +232,8 @@ final class RecurrentScan extends Function {
                 if (mode != Recurrent.Mode.GRU) dh = scope.keep(dxt.matmul(whh));
             }
         }
-        // dW_hh: one product over every step, [gates*H, T*B] x [T*B, H].
-        int w = lstm() ? 3 : 2;
-        Tensor dWhh = null;
-        if (ctx.needsInputGrad(w)) {
-            Tensor hPrevAll = hiddenBefore(h0, steps);
-            dWhh = dhp.reshape(steps * batch, width).t().matmul(hPrevAll.reshape(steps * batch, hid));
-        }
-        List<Tensor> grads = new ArrayList<>(5);
-        grads.add(dx);
-        grads.add(dh);
-        if (lstm()) grads.add(dc);
-        grads.add(dWhh);
-        if (bih() != null) {
-            Tensor dbih = ctx.needsInputGrad(w + 1) || ctx.needsInputGrad(w + 2) ? dx.sum(new int[] {0, 1}, false) : null;
-            grads.add(ctx.needsInputGrad(w + 1) ? dbih : null);
-            grads.add(!ctx.needsInputGrad(w + 2) ? null : dhp == dx ? dbih : dhp.sum(new int[] {0, 1}, false));
-        }
-        return grads.toArray(new Tensor[0]);
+        carry[0] = dh;
+        carry[1] = dc;
     }
 
     /** The hidden state each time index t started from, {@code [T, B, H]}: h0 at the first step, else the previous output. */

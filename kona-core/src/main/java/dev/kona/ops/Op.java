@@ -499,6 +499,28 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * The pointwise part of one LSTM step, fused, for {@code dev.kona.nn}'s scan: one pass over
+     * the gates instead of ten small ops with their temporaries. H is the hidden size; gate blocks
+     * are PyTorch's i, f, g, o. Inputs are contiguous, float32 or float64; outputs fresh.
+     *
+     * <p>Forward: in gates {@code [B, 4H]} (pre-activations), c {@code [B, H]} (the cell state
+     * before the step); out act {@code [B, 4H]} = (sigmoid i, sigmoid f, tanh g, sigmoid o),
+     * c' = f*c + i*g, tanh(c'), h' = o*tanh(c') (each {@code [B, H]}).
+     *
+     * <p>Backward ({@code backward}): in act, tanh(c'), c (as the forward saw and made them), dh
+     * and dc {@code [B, H]} (the gradients reaching h' and c'); out dgates {@code [B, 4H]} (of the
+     * pre-activations) and dc {@code [B, H]} (of c). With dc' = dc + dh*o*(1 - tanh(c')^2):
+     * di = dc'*g*i(1-i), df = dc'*c*f(1-f), dg = dc'*i*(1-g^2), do = dh*tanh(c')*o(1-o), and
+     * dc = dc'*f.
+     */
+    record LstmCell(boolean backward) implements Op {
+        @Override
+        public String name() {
+            return backward ? "lstmCellBackward" : "lstmCell";
+        }
+    }
+
     /** Conversion target helper shared by the front end: the dtype an op computes in. */
     static DType computeType(DType d) {
         return d.isHalf() ? DType.FLOAT32 : d;

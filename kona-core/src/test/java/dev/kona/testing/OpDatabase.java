@@ -37,6 +37,7 @@ public final class OpDatabase {
         all.addAll(WindowOps.all());
         all.addAll(ConvolutionOps.all());
         all.addAll(NnOps.all());
+        all.addAll(RecurrentCellOps.all());
         Set<String> names = new LinkedHashSet<>();
         for (OpInfo op : all) {
             if (!names.add(op.name())) throw new IllegalStateException("OpDatabase: two entries named " + op.name());

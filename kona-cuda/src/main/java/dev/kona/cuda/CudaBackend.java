@@ -136,6 +136,20 @@ public final class CudaBackend implements Backend {
             case Op.Conv3x3 c -> CudaConv.conv3x3(this, c, out[0], in[0], in[1]);
             case Op.MaxPool m -> CudaConv.maxPool(this, m, out[0], out[1], in[0]);
             case Op.MaxPoolGrad m -> CudaConv.maxPoolGrad(this, m, out[0], in[0], in[1]);
+            case Op.LstmCell l -> lstmCell(l, out, in);
+        }
+    }
+
+    /** Op.LstmCell: one thread per hidden unit; every operand is contiguous. */
+    private void lstmCell(Op.LstmCell op, Tensor[] out, Tensor[] in) {
+        int n = (int) out[1].numel(), hid = in[0].layout().shape()[1] / 4;
+        if (n == 0) return;
+        String type = in[0].dtype() == DType.FLOAT64 ? "_f64" : "_f32";
+        if (!op.backward()) {
+            launch("lstm_cell" + type, n, n, hid, ptr(in[0]), ptr(in[1]), ptr(out[0]), ptr(out[1]), ptr(out[2]), ptr(out[3]));
+        } else {
+            launch("lstm_cell_backward" + type, n, n, hid, ptr(in[0]), ptr(in[1]), ptr(in[2]), ptr(in[3]), ptr(in[4]), ptr(out[0]),
+                    ptr(out[1]));
         }
     }
 

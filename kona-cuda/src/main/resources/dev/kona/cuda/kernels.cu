@@ -1766,3 +1766,62 @@ extern "C" __global__ void max_pool_grad_f32(Win g, unsigned n, float* dx, const
 extern "C" __global__ void max_pool_grad_f64(Win g, unsigned n, double* dx, const double* grad, const i64* indices) {
     maxPoolGradBody<double>(g, n, dx, grad, indices);
 }
+
+// ---------------------------------------------------------------- LSTM cell (contiguous operands, Op.LstmCell)
+
+// One thread per hidden unit of a row: n = B*H units, gates and act rows 4H wide.
+template <typename T>
+__device__ __forceinline__ void lstmCellBody(unsigned n, unsigned hid, const T* gates, const T* c, T* act, T* c2, T* tc, T* h) {
+    GRID_STRIDE(u, n) {
+        unsigned r = u / hid, j = u % hid;
+        const T* g = gates + (size_t) r * 4 * hid;
+        T* a = act + (size_t) r * 4 * hid;
+        T i = sigm(g[j]), f = sigm(g[hid + j]), gg = tanh(g[2 * hid + j]), o = sigm(g[3 * hid + j]);
+        a[j] = i;
+        a[hid + j] = f;
+        a[2 * hid + j] = gg;
+        a[3 * hid + j] = o;
+        T cn = f * c[u] + i * gg;
+        T t = tanh(cn);
+        c2[u] = cn;
+        tc[u] = t;
+        h[u] = o * t;
+    }
+}
+
+extern "C" __global__ void lstm_cell_f32(unsigned n, unsigned hid, const float* gates, const float* c, float* act, float* c2,
+                                         float* tc, float* h) {
+    lstmCellBody<float>(n, hid, gates, c, act, c2, tc, h);
+}
+
+extern "C" __global__ void lstm_cell_f64(unsigned n, unsigned hid, const double* gates, const double* c, double* act, double* c2,
+                                         double* tc, double* h) {
+    lstmCellBody<double>(n, hid, gates, c, act, c2, tc, h);
+}
+
+template <typename T>
+__device__ __forceinline__ void lstmCellBackwardBody(unsigned n, unsigned hid, const T* act, const T* tc, const T* c, const T* dh,
+                                                     const T* dc, T* dgates, T* dcPrev) {
+    GRID_STRIDE(u, n) {
+        unsigned r = u / hid, j = u % hid;
+        const T* a = act + (size_t) r * 4 * hid;
+        T* dg = dgates + (size_t) r * 4 * hid;
+        T i = a[j], f = a[hid + j], g = a[2 * hid + j], o = a[3 * hid + j], t = tc[u], d = dh[u];
+        T dct = (T(1) - t * t) * o * d + dc[u];
+        dg[j] = dct * g * ((T(1) - i) * i);
+        dg[hid + j] = dct * c[u] * ((T(1) - f) * f);
+        dg[2 * hid + j] = (T(1) - g * g) * i * dct;
+        dg[3 * hid + j] = (T(1) - o) * o * t * d;
+        dcPrev[u] = dct * f;
+    }
+}
+
+extern "C" __global__ void lstm_cell_backward_f32(unsigned n, unsigned hid, const float* act, const float* tc, const float* c,
+                                                  const float* dh, const float* dc, float* dgates, float* dcPrev) {
+    lstmCellBackwardBody<float>(n, hid, act, tc, c, dh, dc, dgates, dcPrev);
+}
+
+extern "C" __global__ void lstm_cell_backward_f64(unsigned n, unsigned hid, const double* act, const double* tc, const double* c,
+                                                  const double* dh, const double* dc, double* dgates, double* dcPrev) {
+    lstmCellBackwardBody<double>(n, hid, act, tc, c, dh, dc, dgates, dcPrev);
+}

@@ -87,7 +87,13 @@ public final class CpuBackend implements Backend {
             case Op.Conv3x3 c -> WinogradCpu.run(c, out[0], in[0], in[1]);
             case Op.MaxPool m -> ConvCpu.maxPool(m, out[0], out[1], in[0]);
             case Op.MaxPoolGrad m -> ConvCpu.maxPoolGrad(m, out[0], in[0], in[1]);
+            case Op.LstmCell l -> LstmCpu.run(l, out, in);
         }
+    }
+
+    @Override
+    public Hold holdRightOperand(Tensor matrix) {
+        return HeldOperands.hold(matrix);
     }
 
     private static int sortLen(Tensor x, int axis) {
@@ -110,10 +116,11 @@ public final class CpuBackend implements Backend {
         Object ao = ((CpuStorage) a.storage()).array(), bo = ((CpuStorage) b.storage()).array();
         Object oo = ((CpuStorage) out.storage()).array();
         long flops = 2L * m * n * k;
+        Sgemm.PackedB packed = f32 && batch == 1 ? HeldOperands.find((float[]) bo, bBase[0], bRs, bCs, k, n) : null;
         Parallel.RangeBody body = (s, e) -> {
             for (int i = s; i < e; i++) {
                 if (f32) {
-                    Sgemm.sgemm(m, n, k, (float[]) ao, aBase[i], aRs, aCs, (float[]) bo, bBase[i], bRs, bCs,
+                    Sgemm.sgemm(m, n, k, (float[]) ao, aBase[i], aRs, aCs, (float[]) bo, bBase[i], bRs, bCs, packed,
                             (float[]) oo, ol.offset() + i * mn, ldc, false);
                 } else {
                     Dgemm.dgemm(m, n, k, (double[]) ao, aBase[i], aRs, aCs, (double[]) bo, bBase[i], bRs, bCs,

@@ -45,17 +45,15 @@ final class ElementwiseCpu {
         int grain = k == UnaryKind.NEG || k == UnaryKind.ABS || k == UnaryKind.RELU ? GRAIN_CHEAP : GRAIN_HEAVY;
         if (xd == DType.FLOAT32 && od == DType.FLOAT32) {
             float[] fa = (float[]) a, fo = (float[]) o;
-            boolean vec = UnaryKernels.vectorized(k) && os == 1 && xs == 1;
-            float f0 = (float) p0, f1 = (float) p1;
-            plan.run(grain, (offs, n) -> {
-                if (vec) {
-                    UnaryKernels.f32(k, f0, f1, fa, offs[1], fo, offs[0], n);
-                } else {
+            if (UnaryKernels.vectorized(k) && os == 1 && xs == 1) {
+                plan.run(grain, UnaryKernels.f32(k, (float) p0, (float) p1, fa, fo));
+            } else {
+                plan.run(grain, (offs, n) -> {
                     for (int i = 0, oi = offs[0], ai = offs[1]; i < n; i++, oi += os, ai += xs) {
                         fo[oi] = (float) ScalarMath.unary(k, fa[ai], p0, p1);
                     }
-                }
-            });
+                });
+            }
         } else if (xd == DType.FLOAT64 && od == DType.FLOAT64) {
             double[] da = (double[]) a, dout = (double[]) o;
             plan.run(grain, (offs, n) -> {

@@ -87,8 +87,25 @@ public final class Sgemm {
                              float[] a, int aOff, int aRs, int aCs,
                              float[] b, int bOff, int bRs, int bCs,
                              float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, null, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@link #sgemm} with B already in panels ({@code packed}, made by {@link PackedB#of} from this
+     * very B, or null to pack as usual). The result is the same bit for bit: the panels are the
+     * ones the call would have packed.
+     *
+     * @throws IllegalArgumentException as {@link #sgemm}, or when {@code packed} was made for another k x n
+     */
+    static void sgemm(int m, int n, int k,
+                      float[] a, int aOff, int aRs, int aCs,
+                      float[] b, int bOff, int bRs, int bCs, PackedB packed,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
         checkArgs("sgemm", m, n, k, a.length, aOff, aRs, aCs, b.length, bOff, bRs, bCs,
                 c.length, cOff, ldc);
+        if (packed != null && (packed.k() != k || packed.n() != n)) {
+            throw new IllegalArgumentException("sgemm: B packed as " + packed.k() + "x" + packed.n() + ", used as " + k + "x" + n);
+        }
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) {
@@ -98,7 +115,7 @@ public final class Sgemm {
         }
         int threads = Parallel.threads();
         if (threads == 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS) {
-            compute(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+            compute(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, packed, c, cOff, ldc, accumulate);
             return;
         }
         int panels = (n + 63) / 64;
@@ -107,11 +124,11 @@ public final class Sgemm {
         if (panels >= 2 * threads || (panels >= threads && m < n)) {
             int cols = 64 * Math.max(1, Math.min(NC / 64, panels / threads));
             forBlocks(threads, (n + cols - 1) / cols, u -> compute(0, m, u * cols,
-                    Math.min(n, (u + 1) * cols), k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate));
+                    Math.min(n, (u + 1) * cols), k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, packed, c, cOff, ldc, accumulate));
         } else {
             int rows = MR * Math.max(1, (m + MR - 1) / MR / threads);
             forBlocks(threads, (m + rows - 1) / rows, u -> compute(u * rows,
-                    Math.min(m, (u + 1) * rows), 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs,
+                    Math.min(m, (u + 1) * rows), 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, packed,
                     c, cOff, ldc, accumulate));
         }
     }
@@ -141,17 +158,27 @@ public final class Sgemm {
     /** Computes C[i0..i1, j0..j1); i0 is a multiple of MR and j0 of 64. */
     private static void compute(int i0, int i1, int j0, int j1, int k,
                                 float[] a, int aOff, int aRs, int aCs,
-                                float[] b, int bOff, int bRs, int bCs,
+                                float[] b, int bOff, int bRs, int bCs, PackedB packed,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
         Workspace ws = WORKSPACE.get();
-        ws.b(Math.min(KC, k) * (Math.min(NC, j1 - j0) + 63));
-        if (2L * (i1 - i0) * (j1 - j0) * k >= ALIGN_MIN_FLOPS) ws.alignB();
+        if (packed == null) {
+            ws.b(Math.min(KC, k) * (Math.min(NC, j1 - j0) + 63));
+            if (2L * (i1 - i0) * (j1 - j0) * k >= ALIGN_MIN_FLOPS) ws.alignB();
+        }
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
-                float[] bp = packB(ws, b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc);
+                float[] bp;
+                int bBase;
+                if (packed == null) {
+                    bp = packB(ws, b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc);
+                    bBase = ws.bBase;
+                } else {
+                    bp = packed.panels();
+                    bBase = packed.at(pc, jc);
+                }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic), slivers = (mc + MR - 1) / MR;
                     // Row stride KC whatever kc is: the kernels address A with constant offsets.
@@ -160,7 +187,7 @@ public final class Sgemm {
                     Arrays.fill(ap, mc * KC, slivers * MR * KC, 0f);
                     for (int s = 0; s < slivers; s++) {
                         int mr = Math.min(MR, mc - s * MR), ci = cOff + (ic + s * MR) * ldc + jc;
-                        panels(ws, mr, kc, nc, ap, s * MR * KC, bp, c, ci, ldc, add);
+                        panels(ws, mr, kc, nc, ap, s * MR * KC, bp, bBase, c, ci, ldc, add);
                     }
                 }
             }
@@ -173,13 +200,46 @@ public final class Sgemm {
      */
     private static float[] packB(Workspace ws, float[] b, int off, int bRs, int bCs, int kc, int nc) {
         float[] bp = ws.b(kc * (nc + 63));
-        int base = ws.bBase;
+        packPanels(b, off, bRs, bCs, kc, nc, bp, ws.bBase);
+        return bp;
+    }
+
+    /** Packs B[0..kc, 0..nc) at {@code dst[base..]}, the panel of column jj at {@code base + jj*kc}. */
+    private static void packPanels(float[] b, int off, int bRs, int bCs, int kc, int nc, float[] dst, int base) {
         for (int jj = 0; jj < nc; jj += 64) {
             int w = Math.min(64, nc - jj);
             int width = panelWidth(w);
-            GemmPacking.pack(b, off + jj * bCs, bRs, bCs, kc, w, bp, base + jj * kc, width, width);
+            GemmPacking.pack(b, off + jj * bCs, bRs, bCs, kc, w, dst, base + jj * kc, width, width);
         }
-        return bp;
+    }
+
+    /**
+     * A whole k x n right operand in the panels {@link #compute} reads, for products that use
+     * the same B many times (a recurrent layer's W_hh, once per time step). Each K block lies at
+     * {@code pc * 64*ceil(n/64)}, its panel of column j at {@code + j*kc}: every column block a
+     * thread may get starts at a multiple of 64, so any split finds its panels in place.
+     */
+    record PackedB(float[] panels, int base, int k, int n) {
+        static PackedB of(float[] b, int bOff, int bRs, int bCs, int k, int n) {
+            checkRange("PackedB", "B", b.length, bOff, k, bRs, n, bCs);
+            int width = 64 * ((n + 63) / 64);
+            long size = (long) k * width;
+            if (size + 16 > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("PackedB: " + k + "x" + n + " is too large");
+            float[] panels = new float[(int) Math.max(size + 16, GemmPacking.PROBE_FLOATS)];
+            // Aligned panels as in Workspace#alignB; measured once (a later GC move only costs speed).
+            long[] times = new long[8];
+            int base = Math.max(0, GemmPacking.alignedOffset(panels, times));
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packPanels(b, bOff + pc * bRs, bRs, bCs, kc, n, panels, base + pc * width);
+            }
+            return new PackedB(panels, base, k, n);
+        }
+
+        /** Where the panels of K block pc (a multiple of KC) start at column jc (a multiple of 64). */
+        int at(int pc, int jc) {
+            return base + pc * (64 * ((n + 63) / 64)) + jc * Math.min(KC, k - pc);
+        }
     }
 
     private static int panelWidth(int cols) {
@@ -188,10 +248,10 @@ public final class Sgemm {
 
     /** One A sliver (6 rows, mr valid) against every panel of the packed B block. */
     private static void panels(Workspace ws, int mr, int kc, int nc, float[] a, int ai,
-                               float[] bp, float[] c, int ci, int ldc, boolean add) {
+                               float[] bp, int bBase, float[] c, int ci, int ldc, boolean add) {
         for (int jj = 0; jj < nc; jj += 64) {
             int w = Math.min(64, nc - jj), width = panelWidth(w);
-            int bi = ws.bBase + jj * kc;
+            int bi = bBase + jj * kc;
             if (mr == MR && w == width) {
                 kernel(width, kc, a, ai, bp, bi, c, ci + jj, ldc, add);
             } else if (w == 64 && mr == 2) {

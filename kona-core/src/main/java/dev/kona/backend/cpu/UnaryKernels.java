@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * result never depends on whether C2 compiled the loop. Kinds without such a function here (log,
  * sin, elu, softplus...) take the scalar path, whose {@code Math} functions are consistent.
  *
- * <p>Each kind has its own small loop method and the dispatch switch only calls them: vectors never
- * cross a method boundary, and C2 compiles each loop on its own. (One method holding every loop was
- * measured 5x slower: C2 deoptimised it each time a new kind first ran, and once gave up on it.)
+ * <p>Each kind has its own small loop method, reached through its own lambda ({@link #f32}): vectors
+ * never cross a method boundary, and C2 compiles each loop on its own. (One method holding every loop
+ * was measured 5x slower: C2 deoptimised it each time a new kind first ran, and once gave up on it.)
  * Every element of a run, the tail included (one masked vector), goes through the same vector code,
  * so results never depend on where a run was split between threads.
  */
@@ -33,29 +33,38 @@ final class UnaryKernels {
         };
     }
 
-    /** o[oo + i] = f(a[ao + i]) for i in [0, n). */
-    static void f32(UnaryKind k, float p0, float p1, float[] a, int ao, float[] o, int oo, int n) {
-        switch (k) {
-            case NEG -> neg(a, ao, o, oo, n);
-            case ABS -> abs(a, ao, o, oo, n);
-            case EXP -> exp(a, ao, o, oo, n);
-            case SQRT -> sqrt(a, ao, o, oo, n);
-            case RSQRT -> rsqrt(a, ao, o, oo, n);
-            case SQUARE -> square(a, ao, o, oo, n);
-            case RECIPROCAL -> reciprocal(a, ao, o, oo, n);
-            case TANH -> tanh(a, ao, o, oo, n);
-            case SIGMOID -> sigmoid(a, ao, o, oo, n);
-            case SILU -> silu(a, ao, o, oo, n);
-            case RELU -> relu(a, ao, o, oo, n);
-            case LEAKY_RELU -> leakyRelu(a, ao, o, oo, n, p0, p1);
-            case GELU -> gelu(a, ao, o, oo, n);
-            case GELU_TANH -> geluTanh(a, ao, o, oo, n);
-            case CLAMP -> clamp(a, ao, o, oo, n, p0, p1);
-            case ERF -> erf(a, ao, o, oo, n);
-            default -> {
-                for (int i = 0; i < n; i++) o[oo + i] = (float) ScalarMath.unary(k, a[ao + i], p0, p1);
-            }
-        }
+    /**
+     * The kernel for a vectorized kind over the row segments of a unary plan whose operand 0 is
+     * the output {@code o} and operand 1 the input {@code a}, both with unit inner stride.
+     *
+     * <p>The kind is chosen here, once per op, and each case is its own lambda class, so that no
+     * compiled method ever holds the loops of two kinds. When one dispatch method held them, C2
+     * inlined every hot kind into it (tanh and sigmoid in an LSTM), ran out of its node budget
+     * (NodeCountInliningCutoff) half way, and left {@link VMath#exp} as a real call taking and
+     * returning boxed vectors: tanh on [32, 256] took 45 us instead of 5. The segment call sites
+     * in {@link Strided} and {@link Parallel} see every elementwise kernel, so C2 does not inline
+     * through them, and each kind's lambda is compiled on its own.
+     */
+    static Strided.Segment f32(UnaryKind k, float p0, float p1, float[] a, float[] o) {
+        return switch (k) {
+            case NEG -> (offs, n) -> neg(a, offs[1], o, offs[0], n);
+            case ABS -> (offs, n) -> abs(a, offs[1], o, offs[0], n);
+            case EXP -> (offs, n) -> exp(a, offs[1], o, offs[0], n);
+            case SQRT -> (offs, n) -> sqrt(a, offs[1], o, offs[0], n);
+            case RSQRT -> (offs, n) -> rsqrt(a, offs[1], o, offs[0], n);
+            case SQUARE -> (offs, n) -> square(a, offs[1], o, offs[0], n);
+            case RECIPROCAL -> (offs, n) -> reciprocal(a, offs[1], o, offs[0], n);
+            case TANH -> (offs, n) -> tanh(a, offs[1], o, offs[0], n);
+            case SIGMOID -> (offs, n) -> sigmoid(a, offs[1], o, offs[0], n);
+            case SILU -> (offs, n) -> silu(a, offs[1], o, offs[0], n);
+            case RELU -> (offs, n) -> relu(a, offs[1], o, offs[0], n);
+            case LEAKY_RELU -> (offs, n) -> leakyRelu(a, offs[1], o, offs[0], n, p0, p1);
+            case GELU -> (offs, n) -> gelu(a, offs[1], o, offs[0], n);
+            case GELU_TANH -> (offs, n) -> geluTanh(a, offs[1], o, offs[0], n);
+            case CLAMP -> (offs, n) -> clamp(a, offs[1], o, offs[0], n, p0, p1);
+            case ERF -> (offs, n) -> erf(a, offs[1], o, offs[0], n);
+            default -> throw new IllegalArgumentException("UnaryKernels: no vector kernel for " + k);
+        };
     }
 
     private static void neg(float[] a, int ao, float[] o, int oo, int n) {
