@@ -126,8 +126,7 @@ final class RecurrentScan extends Function {
                     case RNN_TANH -> out.copyFrom(hp.addInPlace(xp).tanh());
                     case RNN_RELU -> out.copyFrom(hp.addInPlace(xp).relu());
                     case LSTM -> {
-                        Tensor[] step = RecurrentOps.lstmCell(hp.addInPlace(xp), cell);
-                        out.copyFrom(step[0]);
+                        Tensor[] step = RecurrentOps.lstmCell(hp.addInPlace(xp), cell, out);
                         cell = scope.keep(step[1]);
                         act[t] = scope.keep(step[2]);
                         tanhC[t] = scope.keep(step[3]);
@@ -210,8 +209,7 @@ final class RecurrentScan extends Function {
                     }
                     case RNN_RELU -> dxt.copyFrom(Tensor.where(packed.select(0, t).gt(0), dh, 0.0));
                     case LSTM -> {
-                        Tensor[] grads = RecurrentOps.lstmCellBackward(act[t], tanhC[t], first ? inputs[2] : c[prev], dh, dc);
-                        dxt.copyFrom(grads[0]);
+                        Tensor[] grads = RecurrentOps.lstmCellBackward(act[t], tanhC[t], first ? inputs[2] : c[prev], dh, dc, dxt);
                         dc = scope.keep(grads[1]);
                     }
                     case GRU -> {

@@ -47,7 +47,8 @@ public final class Indexing {
         Tensor[] all = parts.toArray(new Tensor[0]);
         DType dt = Promotion.resultType(all);
         Device device = Dispatch.deviceOf("cat", all);   // the parts have dimensions: a mix of devices fails
-        Tensor out = Dispatch.empty(device, dt, shape);
+        // The parts tile the result along the axis: every element is written, no zero fill.
+        Tensor out = Dispatch.uninitialized(device, dt, shape);
         int[] sizes = new int[parts.size()];
         try (var g = GradMode.noGrad()) {
             int at = 0;

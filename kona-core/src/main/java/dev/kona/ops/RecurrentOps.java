@@ -18,12 +18,22 @@ public final class RecurrentOps {
      * the four activated gates {@code [B, 4H]}.
      */
     public static Tensor[] lstmCell(Tensor gates, Tensor c) {
+        return lstmCell(gates, c, null);
+    }
+
+    /**
+     * {@link #lstmCell(Tensor, Tensor)} writing h' into {@code h}, a contiguous {@code [B, H]} tensor
+     * of the gates' dtype and device that overlaps no input (a row of a recurrent layer's output,
+     * say), or into a new tensor when {@code h} is null. Returns {@code {h, c', act, tanh(c')}}.
+     */
+    public static Tensor[] lstmCell(Tensor gates, Tensor c, Tensor h) {
         String op = "lstmCell";
         DType dt = check(op, gates, c, "gates", 4, "c", 1);
         int[] hs = c.shape();
         var d = Dispatch.deviceOf(op, gates, c);
         Tensor act = Dispatch.uninitialized(d, dt, gates.shape());
-        Tensor c2 = Dispatch.uninitialized(d, dt, hs), tc = Dispatch.uninitialized(d, dt, hs), h = Dispatch.uninitialized(d, dt, hs);
+        Tensor c2 = Dispatch.uninitialized(d, dt, hs), tc = Dispatch.uninitialized(d, dt, hs);
+        h = h == null ? Dispatch.uninitialized(d, dt, hs) : destination(op, "h", h, c);
         if (c.numel() > 0) Dispatch.runInto(new Op.LstmCell(false), new Tensor[] {act, c2, tc, h}, gates.contiguous(), c.contiguous());
         return new Tensor[] {h, c2, act, tc};
     }
@@ -33,18 +43,39 @@ public final class RecurrentOps {
      * and the gradients dh and dc reaching h' and c'. Returns {@code {dgates [B, 4H], dc [B, H]}}.
      */
     public static Tensor[] lstmCellBackward(Tensor act, Tensor tanhC, Tensor c, Tensor dh, Tensor dc) {
+        return lstmCellBackward(act, tanhC, c, dh, dc, null);
+    }
+
+    /**
+     * {@link #lstmCellBackward(Tensor, Tensor, Tensor, Tensor, Tensor)} writing dgates into
+     * {@code dgates}, a contiguous {@code [B, 4H]} tensor of act's dtype and device that overlaps no
+     * input (a step's row of the whole sequence's gradient, say), or into a new tensor when it is null.
+     */
+    public static Tensor[] lstmCellBackward(Tensor act, Tensor tanhC, Tensor c, Tensor dh, Tensor dc, Tensor dgates) {
         String op = "lstmCellBackward";
         DType dt = check(op, act, c, "act", 4, "c", 1);
         check(op, act, tanhC, "act", 4, "tanhC", 1);
         check(op, act, dh, "act", 4, "dh", 1);
         check(op, act, dc, "act", 4, "dc", 1);
         var d = Dispatch.deviceOf(op, act, tanhC, c, dh, dc);
-        Tensor dgates = Dispatch.uninitialized(d, dt, act.shape()), dcPrev = Dispatch.uninitialized(d, dt, c.shape());
+        dgates = dgates == null ? Dispatch.uninitialized(d, dt, act.shape()) : destination(op, "dgates", dgates, act);
+        Tensor dcPrev = Dispatch.uninitialized(d, dt, c.shape());
         if (c.numel() > 0) {
             Dispatch.runInto(new Op.LstmCell(true), new Tensor[] {dgates, dcPrev}, act.contiguous(), tanhC.contiguous(),
                     c.contiguous(), dh.contiguous(), dc.contiguous());
         }
         return new Tensor[] {dgates, dcPrev};
+    }
+
+    /** Checks that {@code dst} can take a result shaped like {@code like}; returns it. */
+    private static Tensor destination(String op, String name, Tensor dst, Tensor like) {
+        if (!dst.isContiguous() || !java.util.Arrays.equals(dst.shape(), like.shape()) || dst.dtype() != like.dtype()
+                || !dst.device().equals(like.device())) {
+            throw new IllegalArgumentException(op + ": " + name + " must be a contiguous " + like.dtype() + " tensor of shape "
+                    + Shape.format(like.shape()) + " on " + like.device() + ", got " + (dst.isContiguous() ? "" : "a non-contiguous ")
+                    + dst.dtype() + " " + Shape.format(dst.shape()) + " on " + dst.device());
+        }
+        return dst;
     }
 
     /** Checks a {@code [B, wa*H]} and a {@code [B, wb*H]} operand of one float dtype; returns the dtype. */

@@ -423,6 +423,24 @@ class RecurrentTest {
         }
     }
 
+    /** The cell's passes write into a given row of a larger tensor exactly what they would allocate. */
+    @Test
+    void lstmCellWritesIntoAGivenDestination() {
+        Generator g = new Generator(11);
+        Tensor gates = Tensor.randn(g, 3, 20), c = Tensor.randn(g, 3, 5), seq = Tensor.zeros(2, 3, 5);
+        Tensor[] fresh = dev.kona.ops.RecurrentOps.lstmCell(gates, c);
+        Tensor[] into = dev.kona.ops.RecurrentOps.lstmCell(gates, c, seq.select(0, 1));
+        assertArrayEquals(fresh[0].toDoubleArray(), seq.select(0, 1).toDoubleArray());
+        assertArrayEquals(new double[15], seq.select(0, 0).toDoubleArray());
+        assertArrayEquals(fresh[0].toDoubleArray(), into[0].toDoubleArray());
+        Tensor dh = Tensor.randn(g, 3, 5), dc = Tensor.randn(g, 3, 5), dseq = Tensor.zeros(2, 3, 20);
+        Tensor[] back = dev.kona.ops.RecurrentOps.lstmCellBackward(fresh[2], fresh[3], c, dh, dc);
+        Tensor[] backInto = dev.kona.ops.RecurrentOps.lstmCellBackward(fresh[2], fresh[3], c, dh, dc, dseq.select(0, 0));
+        assertArrayEquals(back[0].toDoubleArray(), dseq.select(0, 0).toDoubleArray());
+        assertArrayEquals(back[1].toDoubleArray(), backInto[1].toDoubleArray());
+        assertArrayEquals(new double[60], dseq.select(0, 1).toDoubleArray());
+    }
+
     private static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();

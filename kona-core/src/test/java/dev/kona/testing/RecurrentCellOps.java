@@ -73,6 +73,8 @@ final class RecurrentCellOps {
                         "lstmCell", "[2, 8]", "[2, 3]")
                 .error("mixed dtypes", () -> RecurrentOps.lstmCell(Tensor.zeros(2, 8),
                         Tensor.zeros(new int[] {2, 2}, DType.FLOAT64)), "lstmCell", "float32", "float64")
+                .error("h of another shape", () -> RecurrentOps.lstmCell(Tensor.zeros(2, 8), Tensor.zeros(2, 2), Tensor.zeros(2, 3)),
+                        "lstmCell", "h must be", "[2, 2]", "[2, 3]")
                 .build();
     }
 
@@ -115,6 +117,9 @@ final class RecurrentCellOps {
                 .f32(1e-5, 1e-6)
                 .error("dh of another batch", () -> RecurrentOps.lstmCellBackward(Tensor.zeros(2, 8), Tensor.zeros(2, 2),
                         Tensor.zeros(2, 2), Tensor.zeros(3, 2), Tensor.zeros(2, 2)), "lstmCellBackward", "[3, 2]")
+                .error("dgates not contiguous", () -> RecurrentOps.lstmCellBackward(Tensor.zeros(2, 8), Tensor.zeros(2, 2),
+                        Tensor.zeros(2, 2), Tensor.zeros(2, 2), Tensor.zeros(2, 2), Tensor.zeros(8, 2).t()), "lstmCellBackward",
+                        "dgates must be", "non-contiguous")
                 .build();
     }
 }

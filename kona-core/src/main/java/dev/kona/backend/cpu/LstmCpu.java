@@ -65,7 +65,10 @@ final class LstmCpu {
             Object dg = arr(out[0]), dcp = arr(out[1]);
             int ao = off(in[0]), tco = off(in[1]), co = off(in[2]), dho = off(in[3]), dco = off(in[4]);
             int dgo = off(out[0]), dcpo = off(out[1]);
-            Parallel.forRange(rows, 4 * grain, (s, e) -> {
+            // Backward has no transcendental function but reads the step's act, a row of a sequence
+            // stored in forward and long out of cache: two threads fetch it faster (LSTM H=256, B=32:
+            // 33 us a step on one thread, 22 on two).
+            Parallel.forRange(rows, grain, (s, e) -> {
                 for (int r = s; r < e; r++) {
                     int gw = r * width, hw = r * hid;
                     if (f32) {
