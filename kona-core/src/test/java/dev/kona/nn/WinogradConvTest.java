@@ -36,7 +36,10 @@ class WinogradConvTest {
             "1, 32, 5, 6, 16, 0, float32",
             "2, 16, 4, 3, 16, 2, float32",
             "1, 16, 1, 1, 16, 1, float32",
-            "2, 16, 6, 5, 16, 1, float64"})
+            "2, 16, 6, 5, 16, 1, float64",
+            // rows of more than one vector of tiles; blocks that split an image; the direct input gradient (padding 3)
+            "3, 64, 34, 35, 16, 1, float32",
+            "2, 16, 9, 8, 16, 3, float32"})
     void matchesIm2col(int n, int c, int h, int w, int k, int pad, String dtype) {
         var g = new Generator(n * 1000L + c + h + w + k + pad);
         DType dt = DType.of(dtype);

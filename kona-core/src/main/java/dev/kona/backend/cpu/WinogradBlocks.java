@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code q = r*n + j} with {@code n = tw + 1}: one spare slot per tile row makes every step a plain
  * vector operation over the whole block, whatever the row length, so small images (13 tiles a
  * row, fewer than a vector's 16 lanes) vectorize as well as large ones. The spare slots of
- * transformed inputs hold junk; those of transformed output gradients hold zeros.
+ * transformed inputs hold junk; those of transformed output gradients hold zeros. The block
+ * loops run in whole vectors, so each run of a block buffer is followed by at least {@code L - 1}
+ * floats that these transforms may read or overwrite (a later run, or the caller's slack).
  *
  * <p>The input tiles overlap (stride 2), so image rows are first split into even and odd columns:
  * column {@code b} of tile j is {@code even[j]}, {@code odd[j]}, {@code even[j+1]}, {@code odd[j+1]}.
@@ -88,8 +90,7 @@ final class WinogradBlocks {
         // Bᵀ down the rows, even and odd columns alike: regions 8..11 and 12..15
         for (int half = 0; half < 2; half++) {
             int src = half * 4 * region, dst = (8 + half * 4) * region;
-            int q = 0;
-            for (int bound = S.loopBound(len); q < bound; q += L) {
+            for (int q = 0; q < len; q += L) {
                 var v0 = FloatVector.fromArray(S, sc, src + q);
                 var v1 = FloatVector.fromArray(S, sc, src + region + q);
                 var v2 = FloatVector.fromArray(S, sc, src + 2 * region + q);
@@ -99,20 +100,12 @@ final class WinogradBlocks {
                 v2.sub(v1).intoArray(sc, dst + 2 * region + q);
                 v1.sub(v3).intoArray(sc, dst + 3 * region + q);
             }
-            for (; q < len; q++) {
-                float v0 = sc[src + q], v1 = sc[src + region + q], v2 = sc[src + 2 * region + q], v3 = sc[src + 3 * region + q];
-                sc[dst + q] = v0 - v2;
-                sc[dst + region + q] = v1 + v2;
-                sc[dst + 2 * region + q] = v2 - v1;
-                sc[dst + 3 * region + q] = v1 - v3;
-            }
         }
         // B along the columns: (te_q - te_q+1, to_q + te_q+1, te_q+1 - to_q, to_q - to_q+1); the last
         // slot of the block is a spare and is skipped
         for (int a = 0; a < 4; a++) {
             int te = (8 + a) * region, to = (12 + a) * region, o = at + 4 * a * plane;
-            int q = 0;
-            for (int bound = S.loopBound(len - 1); q < bound; q += L) {
+            for (int q = 0; q < len - 1; q += L) {
                 var e0 = FloatVector.fromArray(S, sc, te + q);
                 var e1 = FloatVector.fromArray(S, sc, te + q + 1);
                 var o0 = FloatVector.fromArray(S, sc, to + q);
@@ -121,13 +114,6 @@ final class WinogradBlocks {
                 o0.add(e1).intoArray(out, o + plane + q);
                 e1.sub(o0).intoArray(out, o + 2 * plane + q);
                 o0.sub(o1).intoArray(out, o + 3 * plane + q);
-            }
-            for (; q < len - 1; q++) {
-                float e0 = sc[te + q], e1 = sc[te + q + 1], o0 = sc[to + q], o1 = sc[to + q + 1];
-                out[o + q] = e0 - e1;
-                out[o + plane + q] = o0 + e1;
-                out[o + 2 * plane + q] = e1 - o0;
-                out[o + 3 * plane + q] = o0 - o1;
             }
         }
     }
@@ -149,8 +135,7 @@ final class WinogradBlocks {
                 sc[o + tw] = 0f;
             }
         }
-        int q = 0;
-        for (int bound = S.loopBound(len); q < bound; q += L) {
+        for (int q = 0; q < len; q += L) {
             var u00 = FloatVector.fromArray(S, sc, q);
             var u01 = FloatVector.fromArray(S, sc, region + q);
             var u10 = FloatVector.fromArray(S, sc, 2 * region + q);
@@ -179,29 +164,6 @@ final class WinogradBlocks {
             r12.neg().intoArray(out, p + 14 * plane);
             r13.neg().intoArray(out, p + 15 * plane);
         }
-        for (; q < len; q++) {
-            float u00 = sc[q], u01 = sc[region + q], u10 = sc[2 * region + q], u11 = sc[3 * region + q];
-            // A (u0, u1) = (u0, u0 + u1, u0 - u1, -u1) along each row of u, then down each column
-            float r01 = u00 + u01, r02 = u00 - u01, r03 = -u01;
-            float r11 = u10 + u11, r12 = u10 - u11, r13 = -u11;
-            int p = at + q;
-            out[p] = u00;
-            out[p + plane] = r01;
-            out[p + 2 * plane] = r02;
-            out[p + 3 * plane] = r03;
-            out[p + 4 * plane] = u00 + u10;
-            out[p + 5 * plane] = r01 + r11;
-            out[p + 6 * plane] = r02 + r12;
-            out[p + 7 * plane] = r03 + r13;
-            out[p + 8 * plane] = u00 - u10;
-            out[p + 9 * plane] = r01 - r11;
-            out[p + 10 * plane] = r02 - r12;
-            out[p + 11 * plane] = r03 - r13;
-            out[p + 12 * plane] = -u10;
-            out[p + 13 * plane] = -r11;
-            out[p + 14 * plane] = -r12;
-            out[p + 15 * plane] = -r13;
-        }
     }
 
     /**
@@ -212,8 +174,7 @@ final class WinogradBlocks {
     static void output(float[] m, int at, int ps, int tw, int rows, float[] sc, float[] y, int ob, int oh, int ow, int i0) {
         int n = tw + 1, len = rows * n, region = len + L;
         // regions 0..3: the outputs y00, y01, y10, y11 of every slot
-        int q = 0;
-        for (int bound = S.loopBound(len); q < bound; q += L) {
+        for (int q = 0; q < len; q += L) {
             int p = at + q;
             var m00 = FloatVector.fromArray(S, m, p);
             var m01 = FloatVector.fromArray(S, m, p + ps);
@@ -244,19 +205,6 @@ final class WinogradBlocks {
             s01.sub(s02).sub(s03).intoArray(sc, region + q);
             s10.add(s11).add(s12).intoArray(sc, 2 * region + q);
             s11.sub(s12).sub(s13).intoArray(sc, 3 * region + q);
-        }
-        for (; q < len; q++) {
-            int p = at + q;
-            float m00 = m[p], m01 = m[p + ps], m02 = m[p + 2 * ps], m03 = m[p + 3 * ps];
-            float m10 = m[p + 4 * ps], m11 = m[p + 5 * ps], m12 = m[p + 6 * ps], m13 = m[p + 7 * ps];
-            float m20 = m[p + 8 * ps], m21 = m[p + 9 * ps], m22 = m[p + 10 * ps], m23 = m[p + 11 * ps];
-            float m30 = m[p + 12 * ps], m31 = m[p + 13 * ps], m32 = m[p + 14 * ps], m33 = m[p + 15 * ps];
-            float s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
-            float s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
-            sc[q] = s00 + s01 + s02;
-            sc[region + q] = s01 - s02 - s03;
-            sc[2 * region + q] = s10 + s11 + s12;
-            sc[3 * region + q] = s11 - s12 - s13;
         }
         // interleave into the image rows: (y00, y01) on row 2i, (y10, y11) on row 2i + 1
         for (int r = 0; r < rows; r++) {
