@@ -74,27 +74,23 @@ final class WinogradBlocks {
     static void input(float[] x, int xb, int rs, int cs, int h, int w, int y0, int pw, int tw, int rows, float[] sc, float[] pad,
                       float[] out, int at, int plane) {
         int n = tw + 1, len = rows * n, region = len + L;
-        // regions 0..3: even columns of image row 2r + a at r*n (a = region); 4..7: odd columns.
-        // Image row l serves tile rows (l - a) / 2 for the two a of its parity.
+        // Even columns of the even image rows 2r at evenRows + r*n, of the odd ones 2r + 1 at
+        // oddRows + r*n; odd columns likewise. Row a of tile row r (image row 2r + a) is then at
+        // offset (r + a/2)*n of its parity's array: the four rows of every tile row come from
+        // two arrays at offsets 0 and n, each image row split once (all within regions 0..7).
+        int span = region + n, evenRows = 0, oddRows = span, evenRowsOdd = 2 * span, oddRowsOdd = 3 * span;
         for (int l = 0; l < 2 * rows + 2; l++) {
-            int a1 = l % 2 == 0 ? 0 : 1, r1 = (l - a1) / 2;
-            int a = r1 < rows ? a1 : a1 + 2, r = r1 < rows ? r1 : r1 - 1;
-            int e = a * region + r * n, o = (4 + a) * region + r * n;
+            int r = l >> 1, e = ((l & 1) == 0 ? evenRows : oddRows) + r * n, o = ((l & 1) == 0 ? evenRowsOdd : oddRowsOdd) + r * n;
             split(x, xb, rs, cs, h, w, y0 + l, pw, n, pad, sc, e, o);
-            int a2 = a + 2, r2 = r - 1;
-            if (a == a1 && a2 < 4 && r2 >= 0) {
-                System.arraycopy(sc, e, sc, a2 * region + r2 * n, n);
-                System.arraycopy(sc, o, sc, (4 + a2) * region + r2 * n, n);
-            }
         }
         // Bᵀ down the rows, even and odd columns alike: regions 8..11 and 12..15
         for (int half = 0; half < 2; half++) {
-            int src = half * 4 * region, dst = (8 + half * 4) * region;
+            int even = half == 0 ? evenRows : evenRowsOdd, odd = half == 0 ? oddRows : oddRowsOdd, dst = (8 + half * 4) * region;
             for (int q = 0; q < len; q += L) {
-                var v0 = FloatVector.fromArray(S, sc, src + q);
-                var v1 = FloatVector.fromArray(S, sc, src + region + q);
-                var v2 = FloatVector.fromArray(S, sc, src + 2 * region + q);
-                var v3 = FloatVector.fromArray(S, sc, src + 3 * region + q);
+                var v0 = FloatVector.fromArray(S, sc, even + q);
+                var v1 = FloatVector.fromArray(S, sc, odd + q);
+                var v2 = FloatVector.fromArray(S, sc, even + n + q);
+                var v3 = FloatVector.fromArray(S, sc, odd + n + q);
                 v0.sub(v2).intoArray(sc, dst + q);
                 v1.add(v2).intoArray(sc, dst + region + q);
                 v2.sub(v1).intoArray(sc, dst + 2 * region + q);
