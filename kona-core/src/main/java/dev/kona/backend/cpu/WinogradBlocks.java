@@ -80,7 +80,8 @@ final class WinogradBlocks {
         // two arrays at offsets 0 and n, each image row split once (all within regions 0..7).
         int span = region + n, evenRows = 0, oddRows = span, evenRowsOdd = 2 * span, oddRowsOdd = 3 * span;
         for (int l = 0; l < 2 * rows + 2; l++) {
-            int r = l >> 1, e = ((l & 1) == 0 ? evenRows : oddRows) + r * n, o = ((l & 1) == 0 ? evenRowsOdd : oddRowsOdd) + r * n;
+            boolean even = (l & 1) == 0;
+            int r = l >> 1, e = (even ? evenRows : oddRows) + r * n, o = (even ? evenRowsOdd : oddRowsOdd) + r * n;
             split(x, xb, rs, cs, h, w, y0 + l, pw, n, pad, sc, e, o);
         }
         // Bᵀ down the rows, even and odd columns alike: regions 8..11 and 12..15
