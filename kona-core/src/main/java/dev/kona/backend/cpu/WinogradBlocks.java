@@ -56,6 +56,7 @@ final class WinogradBlocks {
         // pad[pw + c] = image column c; outside [pw, pw + w) it stays zero
         int src = xb + y * rs;
         if (cs == 1) System.arraycopy(x, src, pad, pw, w);
+        else if (cs == 0) Arrays.fill(pad, pw, pw + w, x[src]);   // a broadcast row, such as y.sum()'s gradient
         else for (int c = 0; c < w; c++) pad[pw + c] = x[src + c * cs];
         // Whole vectors, up to L - 1 values past count: they land in slots of later tile rows (or
         // the region's tail), which the callers write after this (rows in increasing order).
