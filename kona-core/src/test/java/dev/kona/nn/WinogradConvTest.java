@@ -6,6 +6,7 @@ import dev.kona.DType;
 import dev.kona.Generator;
 import dev.kona.Tensor;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,7 +37,10 @@ class WinogradConvTest {
             "1, 32, 5, 6, 16, 0, float32",
             "2, 16, 4, 3, 16, 2, float32",
             "1, 16, 1, 1, 16, 1, float32",
-            "2, 16, 6, 5, 16, 1, float64"})
+            "2, 16, 6, 5, 16, 1, float64",
+            // rows of more than one vector of tiles; blocks that split an image; the direct input gradient (padding 3)
+            "3, 64, 34, 35, 16, 1, float32",
+            "2, 16, 9, 8, 16, 3, float32"})
     void matchesIm2col(int n, int c, int h, int w, int k, int pad, String dtype) {
         var g = new Generator(n * 1000L + c + h + w + k + pad);
         DType dt = DType.of(dtype);
@@ -54,6 +58,18 @@ class WinogradConvTest {
         ye.backward(gy);
         String[] names = {"input", "weight", "bias"};
         for (int i = 0; i < 3; i++) assertClose(e.get(i).grad(), a.get(i).grad(), rtol, names[i] + " gradient");
+    }
+
+    /** y.sum()'s gradient is a broadcast scalar (stride 0 everywhere), which the transforms read as such. */
+    @Test
+    void broadcastOutputGradient() {
+        var g = new Generator(9);
+        Tensor x0 = Tensor.randn(g, 2, 16, 9, 20), w0 = Tensor.randn(g, 16, 16, 3, 3).mul(0.2), b0 = Tensor.randn(g, 16);
+        List<Tensor> a = leaves(x0, w0, b0), e = leaves(x0, w0, b0);
+        F.conv2d(a.get(0), a.get(1), a.get(2), new int[] {1}, new int[] {1}, new int[] {1}, 1).sum().backward();
+        im2colConv(e.get(0), e.get(1), e.get(2), 1).sum().backward();
+        String[] names = {"input", "weight", "bias"};
+        for (int i = 0; i < 3; i++) assertClose(e.get(i).grad(), a.get(i).grad(), 2e-6, names[i] + " gradient");
     }
 
     private static List<Tensor> leaves(Tensor... ts) {

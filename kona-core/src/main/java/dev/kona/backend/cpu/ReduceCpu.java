@@ -56,6 +56,10 @@ final class ReduceCpu {
             }
         }
         if (!reducedRunContiguous(shape, strides, nKept)) {
+            if (broadcastRowsF32(op.kind(), x, shape, strides, nKept)) {
+                reduceBroadcastF32(op.kind(), x, shape, strides, nKept, (int) outer, (int) inner, out);
+                return;
+            }
             int runFrom = innerRun(shape, strides, nKept);
             if (runsF32(op.kind(), x, shape, runFrom)) {
                 reduceRunsF32(op.kind(), (float[]) arr(x), xl.offset(), shape, strides, nKept, runFrom, (int) outer, out);
@@ -202,6 +206,41 @@ final class ReduceCpu {
                 o[oo + r] = acc;
             }
         });
+    }
+
+    /**
+     * True for a float32 sum, max or min in which every reduced axis is broadcast (stride 0), such
+     * as a bias gradient from {@code y.sum()}'s expanded ones: each kept position reduces one
+     * value repeated, which {@link #reduceBroadcastF32} does without copying the expanded tensor.
+     */
+    private static boolean broadcastRowsF32(ReduceKind k, Tensor x, int[] shape, int[] strides, int nKept) {
+        if (x.dtype() != DType.FLOAT32 || (k != ReduceKind.SUM && k != ReduceKind.MAX && k != ReduceKind.MIN)) return false;
+        for (int d = nKept; d < shape.length; d++) if (shape[d] != 1 && strides[d] != 0) return false;
+        return true;
+    }
+
+    /**
+     * Each kept position's row materialized once (per run of positions with the same value) and
+     * reduced by {@link #reduceRows}: bit for bit what the copy path gives, at the cost of one row.
+     */
+    private static void reduceBroadcastF32(ReduceKind k, Tensor x, int[] shape, int[] strides, int nKept, int outer, int inner,
+                                           Tensor out) {
+        float[] a = (float[]) arr(x), o = (float[]) arr(out), row = new float[inner], one = new float[1];
+        int[] bases = rowBases(java.util.Arrays.copyOf(shape, nKept), java.util.Arrays.copyOf(strides, nKept), x.layout().offset(),
+                outer);
+        Tensor rowT = Tensor.fromStorage(new CpuStorage(DType.FLOAT32, row), Layout.contiguous(new int[] {inner}));
+        Tensor oneT = Tensor.fromStorage(new CpuStorage(DType.FLOAT32, one), Layout.contiguous(new int[] {1}));
+        int oo = out.layout().offset();
+        for (int r = 0; r < outer; r++) {
+            float v = a[bases[r]];
+            if (r > 0 && Float.floatToRawIntBits(v) == Float.floatToRawIntBits(a[bases[r - 1]])) {
+                o[oo + r] = o[oo + r - 1];
+                continue;
+            }
+            java.util.Arrays.fill(row, v);
+            reduceRows(k, rowT, new int[] {0}, inner, oneT);
+            o[oo + r] = one[0];
+        }
     }
 
     private static int product(int[] shape, int from, int to) {

@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code q = r*n + j} with {@code n = tw + 1}: one spare slot per tile row makes every step a plain
  * vector operation over the whole block, whatever the row length, so small images (13 tiles a
  * row, fewer than a vector's 16 lanes) vectorize as well as large ones. The spare slots of
- * transformed inputs hold junk; those of transformed output gradients hold zeros.
+ * transformed inputs hold junk; those of transformed output gradients hold zeros. The block
+ * loops run in whole vectors, so each run of a block buffer is followed by at least {@code L - 1}
+ * floats that these transforms may read or overwrite (a later run, or the caller's slack).
  *
  * <p>The input tiles overlap (stride 2), so image rows are first split into even and odd columns:
  * column {@code b} of tile j is {@code even[j]}, {@code odd[j]}, {@code even[j+1]}, {@code odd[j+1]}.
@@ -54,6 +56,7 @@ final class WinogradBlocks {
         // pad[pw + c] = image column c; outside [pw, pw + w) it stays zero
         int src = xb + y * rs;
         if (cs == 1) System.arraycopy(x, src, pad, pw, w);
+        else if (cs == 0) Arrays.fill(pad, pw, pw + w, x[src]);   // a broadcast row, such as y.sum()'s gradient
         else for (int c = 0; c < w; c++) pad[pw + c] = x[src + c * cs];
         // Whole vectors, up to L - 1 values past count: they land in slots of later tile rows (or
         // the region's tail), which the callers write after this (rows in increasing order).
@@ -72,47 +75,35 @@ final class WinogradBlocks {
     static void input(float[] x, int xb, int rs, int cs, int h, int w, int y0, int pw, int tw, int rows, float[] sc, float[] pad,
                       float[] out, int at, int plane) {
         int n = tw + 1, len = rows * n, region = len + L;
-        // regions 0..3: even columns of image row 2r + a at r*n (a = region); 4..7: odd columns.
-        // Image row l serves tile rows (l - a) / 2 for the two a of its parity.
+        // Even columns of the even image rows 2r at evenRows + r*n, of the odd ones 2r + 1 at
+        // oddRows + r*n; odd columns likewise. Row a of tile row r (image row 2r + a) is then at
+        // offset (r + a/2)*n of its parity's array: the four rows of every tile row come from
+        // two arrays at offsets 0 and n, each image row split once (all within regions 0..7).
+        int span = region + n, evenRows = 0, oddRows = span, evenRowsOdd = 2 * span, oddRowsOdd = 3 * span;
         for (int l = 0; l < 2 * rows + 2; l++) {
-            int a1 = l % 2 == 0 ? 0 : 1, r1 = (l - a1) / 2;
-            int a = r1 < rows ? a1 : a1 + 2, r = r1 < rows ? r1 : r1 - 1;
-            int e = a * region + r * n, o = (4 + a) * region + r * n;
+            boolean even = (l & 1) == 0;
+            int r = l >> 1, e = (even ? evenRows : oddRows) + r * n, o = (even ? evenRowsOdd : oddRowsOdd) + r * n;
             split(x, xb, rs, cs, h, w, y0 + l, pw, n, pad, sc, e, o);
-            int a2 = a + 2, r2 = r - 1;
-            if (a == a1 && a2 < 4 && r2 >= 0) {
-                System.arraycopy(sc, e, sc, a2 * region + r2 * n, n);
-                System.arraycopy(sc, o, sc, (4 + a2) * region + r2 * n, n);
-            }
         }
         // Bᵀ down the rows, even and odd columns alike: regions 8..11 and 12..15
         for (int half = 0; half < 2; half++) {
-            int src = half * 4 * region, dst = (8 + half * 4) * region;
-            int q = 0;
-            for (int bound = S.loopBound(len); q < bound; q += L) {
-                var v0 = FloatVector.fromArray(S, sc, src + q);
-                var v1 = FloatVector.fromArray(S, sc, src + region + q);
-                var v2 = FloatVector.fromArray(S, sc, src + 2 * region + q);
-                var v3 = FloatVector.fromArray(S, sc, src + 3 * region + q);
+            int even = half == 0 ? evenRows : evenRowsOdd, odd = half == 0 ? oddRows : oddRowsOdd, dst = (8 + half * 4) * region;
+            for (int q = 0; q < len; q += L) {
+                var v0 = FloatVector.fromArray(S, sc, even + q);
+                var v1 = FloatVector.fromArray(S, sc, odd + q);
+                var v2 = FloatVector.fromArray(S, sc, even + n + q);
+                var v3 = FloatVector.fromArray(S, sc, odd + n + q);
                 v0.sub(v2).intoArray(sc, dst + q);
                 v1.add(v2).intoArray(sc, dst + region + q);
                 v2.sub(v1).intoArray(sc, dst + 2 * region + q);
                 v1.sub(v3).intoArray(sc, dst + 3 * region + q);
-            }
-            for (; q < len; q++) {
-                float v0 = sc[src + q], v1 = sc[src + region + q], v2 = sc[src + 2 * region + q], v3 = sc[src + 3 * region + q];
-                sc[dst + q] = v0 - v2;
-                sc[dst + region + q] = v1 + v2;
-                sc[dst + 2 * region + q] = v2 - v1;
-                sc[dst + 3 * region + q] = v1 - v3;
             }
         }
         // B along the columns: (te_q - te_q+1, to_q + te_q+1, te_q+1 - to_q, to_q - to_q+1); the last
         // slot of the block is a spare and is skipped
         for (int a = 0; a < 4; a++) {
             int te = (8 + a) * region, to = (12 + a) * region, o = at + 4 * a * plane;
-            int q = 0;
-            for (int bound = S.loopBound(len - 1); q < bound; q += L) {
+            for (int q = 0; q < len - 1; q += L) {
                 var e0 = FloatVector.fromArray(S, sc, te + q);
                 var e1 = FloatVector.fromArray(S, sc, te + q + 1);
                 var o0 = FloatVector.fromArray(S, sc, to + q);
@@ -121,13 +112,6 @@ final class WinogradBlocks {
                 o0.add(e1).intoArray(out, o + plane + q);
                 e1.sub(o0).intoArray(out, o + 2 * plane + q);
                 o0.sub(o1).intoArray(out, o + 3 * plane + q);
-            }
-            for (; q < len - 1; q++) {
-                float e0 = sc[te + q], e1 = sc[te + q + 1], o0 = sc[to + q], o1 = sc[to + q + 1];
-                out[o + q] = e0 - e1;
-                out[o + plane + q] = o0 + e1;
-                out[o + 2 * plane + q] = e1 - o0;
-                out[o + 3 * plane + q] = o0 - o1;
             }
         }
     }
@@ -149,8 +133,7 @@ final class WinogradBlocks {
                 sc[o + tw] = 0f;
             }
         }
-        int q = 0;
-        for (int bound = S.loopBound(len); q < bound; q += L) {
+        for (int q = 0; q < len; q += L) {
             var u00 = FloatVector.fromArray(S, sc, q);
             var u01 = FloatVector.fromArray(S, sc, region + q);
             var u10 = FloatVector.fromArray(S, sc, 2 * region + q);
@@ -179,29 +162,6 @@ final class WinogradBlocks {
             r12.neg().intoArray(out, p + 14 * plane);
             r13.neg().intoArray(out, p + 15 * plane);
         }
-        for (; q < len; q++) {
-            float u00 = sc[q], u01 = sc[region + q], u10 = sc[2 * region + q], u11 = sc[3 * region + q];
-            // A (u0, u1) = (u0, u0 + u1, u0 - u1, -u1) along each row of u, then down each column
-            float r01 = u00 + u01, r02 = u00 - u01, r03 = -u01;
-            float r11 = u10 + u11, r12 = u10 - u11, r13 = -u11;
-            int p = at + q;
-            out[p] = u00;
-            out[p + plane] = r01;
-            out[p + 2 * plane] = r02;
-            out[p + 3 * plane] = r03;
-            out[p + 4 * plane] = u00 + u10;
-            out[p + 5 * plane] = r01 + r11;
-            out[p + 6 * plane] = r02 + r12;
-            out[p + 7 * plane] = r03 + r13;
-            out[p + 8 * plane] = u00 - u10;
-            out[p + 9 * plane] = r01 - r11;
-            out[p + 10 * plane] = r02 - r12;
-            out[p + 11 * plane] = r03 - r13;
-            out[p + 12 * plane] = -u10;
-            out[p + 13 * plane] = -r11;
-            out[p + 14 * plane] = -r12;
-            out[p + 15 * plane] = -r13;
-        }
     }
 
     /**
@@ -212,8 +172,7 @@ final class WinogradBlocks {
     static void output(float[] m, int at, int ps, int tw, int rows, float[] sc, float[] y, int ob, int oh, int ow, int i0) {
         int n = tw + 1, len = rows * n, region = len + L;
         // regions 0..3: the outputs y00, y01, y10, y11 of every slot
-        int q = 0;
-        for (int bound = S.loopBound(len); q < bound; q += L) {
+        for (int q = 0; q < len; q += L) {
             int p = at + q;
             var m00 = FloatVector.fromArray(S, m, p);
             var m01 = FloatVector.fromArray(S, m, p + ps);
@@ -244,19 +203,6 @@ final class WinogradBlocks {
             s01.sub(s02).sub(s03).intoArray(sc, region + q);
             s10.add(s11).add(s12).intoArray(sc, 2 * region + q);
             s11.sub(s12).sub(s13).intoArray(sc, 3 * region + q);
-        }
-        for (; q < len; q++) {
-            int p = at + q;
-            float m00 = m[p], m01 = m[p + ps], m02 = m[p + 2 * ps], m03 = m[p + 3 * ps];
-            float m10 = m[p + 4 * ps], m11 = m[p + 5 * ps], m12 = m[p + 6 * ps], m13 = m[p + 7 * ps];
-            float m20 = m[p + 8 * ps], m21 = m[p + 9 * ps], m22 = m[p + 10 * ps], m23 = m[p + 11 * ps];
-            float m30 = m[p + 12 * ps], m31 = m[p + 13 * ps], m32 = m[p + 14 * ps], m33 = m[p + 15 * ps];
-            float s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
-            float s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
-            sc[q] = s00 + s01 + s02;
-            sc[region + q] = s01 - s02 - s03;
-            sc[2 * region + q] = s10 + s11 + s12;
-            sc[3 * region + q] = s11 - s12 - s13;
         }
         // interleave into the image rows: (y00, y01) on row 2i, (y10, y11) on row 2i + 1
         for (int r = 0; r < rows; r++) {

@@ -53,16 +53,25 @@ final class WinogradCpu {
         }
 
         /**
-         * Floats from one transform entry's plane to the next in a block buffer ({@code tb} slots
-         * per channel). Planes of a power-of-two size put the 16 rows a tile row writes in one
-         * cache set, which cost the input transform 3x; a 64-byte gap spreads them.
+         * Floats from one channel's run of a block's {@code tb} slots to the next: room for the
+         * whole vectors the {@link WinogradBlocks} transforms write and read past a run's end, so
+         * that they need no scalar tails (which took ~40% of their time on 32x32 images).
          */
-        int vPlane(int tb) {
-            return c * tb + 16;
+        static int ld(int tb) {
+            return tb + 16;
         }
 
-        int mPlane(int tb) {
-            return k * tb + 16;
+        /**
+         * Floats from one transform entry's plane to the next in a block buffer ({@code ld}
+         * floats per channel). Planes of a power-of-two size put the 16 rows a tile row writes in one
+         * cache set, which cost the input transform 3x; a 64-byte gap spreads them.
+         */
+        int vPlane(int ld) {
+            return c * ld + 16;
+        }
+
+        int mPlane(int ld) {
+            return k * ld + 16;
         }
     }
 
@@ -77,17 +86,17 @@ final class WinogradCpu {
         final Object v, m, sc, adjSc, pad, gradPad;
 
         Work(Geo g, boolean f32) {
-            int tb = g.rows * g.slots();
+            int ld = Geo.ld(g.rows * g.slots());
             if (f32) {
-                v = new float[16 * g.vPlane(tb)];
-                m = new float[16 * g.mPlane(tb)];
+                v = new float[16 * g.vPlane(ld)];
+                m = new float[16 * g.mPlane(ld)];
                 sc = WinogradBlocks.scratch(g.tw, g.rows);
                 adjSc = WinogradRows.scratch(g.tw);
                 pad = WinogradBlocks.paddedRow(g.tw, g.op.w(), g.op.pw());
                 gradPad = WinogradBlocks.paddedRow(g.tw, g.op.ow(), 0);
             } else {
-                v = new double[16 * g.vPlane(tb)];
-                m = new double[16 * g.mPlane(tb)];
+                v = new double[16 * g.vPlane(ld)];
+                m = new double[16 * g.mPlane(ld)];
                 sc = new double[16];
                 adjSc = null;
                 pad = null;
@@ -223,24 +232,24 @@ final class WinogradCpu {
         Parallel.forRange(units, 1, (s, e) -> {
             Work wk = new Work(g, f32);
             for (int unit = s; unit < e; unit++) {
-                int from = unit * g.rows, to = Math.min(rowsTotal, from + g.rows), tb = (to - from) * g.slots();
-                g.segments(from, to, (n, i0, i1, off) -> transformInput(g, f32, xa, xl, n, i0, i1, tb, off, wk));
+                int from = unit * g.rows, to = Math.min(rowsTotal, from + g.rows), tb = (to - from) * g.slots(), ld = Geo.ld(tb);
+                g.segments(from, to, (n, i0, i1, off) -> transformInput(g, f32, xa, xl, n, i0, i1, ld, off, wk));
                 for (int q = 0; q < 16; q++) {
                     // m[q] [K, tb] = u[q] [K, C] · v[q] [C, tb]
                     gemm(f32, g.k, tb, g.c, ua, ul.offset() + q * ul.strides()[0], ul.strides()[1], ul.strides()[2],
-                            wk.v, q * g.vPlane(tb), tb, 1, wk.m, q * g.mPlane(tb), tb, false);
+                            wk.v, q * g.vPlane(ld), ld, 1, wk.m, q * g.mPlane(ld), ld, false);
                 }
                 g.segments(from, to, (n, i0, i1, off) -> {
                     for (int k = 0; k < g.k; k++) {
                         int ob = yo + (n * g.k + k) * oh * ow;
                         if (f32) {
-                            WinogradBlocks.output((float[]) wk.m, k * tb + off, g.mPlane(tb), g.tw, i1 - i0, (float[]) wk.sc,
+                            WinogradBlocks.output((float[]) wk.m, k * ld + off, g.mPlane(ld), g.tw, i1 - i0, (float[]) wk.sc,
                                     (float[]) ya, ob, oh, ow, i0);
                             continue;
                         }
                         for (int i = i0; i < i1; i++) {
-                            int at = k * tb + off + (i - i0) * g.slots();
-                            WinogradRows64.output((double[]) wk.m, at, g.mPlane(tb), g.tw, (double[]) ya, ob, oh, ow, i);
+                            int at = k * ld + off + (i - i0) * g.slots();
+                            WinogradRows64.output((double[]) wk.m, at, g.mPlane(ld), g.tw, (double[]) ya, ob, oh, ow, i);
                         }
                     }
                 });
@@ -272,22 +281,22 @@ final class WinogradCpu {
                 if (f32) Arrays.fill((float[]) xa, base, base + g.c * h * w, 0f);
                 else Arrays.fill((double[]) xa, base, base + g.c * h * w, 0.0);
                 for (int i0 = 0; i0 < g.th; i0 += g.rows) {
-                    int i1 = Math.min(g.th, i0 + g.rows), tb = (i1 - i0) * g.slots();
-                    transformOutputGrad(g, f32, ya, yl, n, i0, i1, tb, 0, wk);
+                    int i1 = Math.min(g.th, i0 + g.rows), tb = (i1 - i0) * g.slots(), ld = Geo.ld(tb);
+                    transformOutputGrad(g, f32, ya, yl, n, i0, i1, ld, 0, wk);
                     for (int q = 0; q < 16; q++) {
                         // v[q] [C, tb] = u[q]ᵀ [C, K] · m[q] [K, tb]
                         gemm(f32, g.c, tb, g.k, ua, ul.offset() + q * ul.strides()[0], ul.strides()[2], ul.strides()[1],
-                                wk.m, q * g.mPlane(tb), tb, 1, wk.v, q * g.vPlane(tb), tb, false);
+                                wk.m, q * g.mPlane(ld), ld, 1, wk.v, q * g.vPlane(ld), ld, false);
                     }
                     for (int c = 0; c < g.c; c++) {
                         int ob = base + c * h * w;
                         for (int i = i0; i < i1; i++) {
-                            int at = c * tb + (i - i0) * g.slots(), y0 = 2 * i - g.op.ph();
+                            int at = c * ld + (i - i0) * g.slots(), y0 = 2 * i - g.op.ph();
                             if (f32) {
-                                WinogradRows.inputAdjoint((float[]) wk.v, at, g.vPlane(tb), g.tw, (float[]) wk.adjSc, (float[]) xa, ob, h, w,
+                                WinogradRows.inputAdjoint((float[]) wk.v, at, g.vPlane(ld), g.tw, (float[]) wk.adjSc, (float[]) xa, ob, h, w,
                                         y0, g.op.pw());
                             } else {
-                                WinogradRows64.inputAdjoint((double[]) wk.v, at, g.vPlane(tb), g.tw, (double[]) wk.sc, (double[]) xa, ob, h,
+                                WinogradRows64.inputAdjoint((double[]) wk.v, at, g.vPlane(ld), g.tw, (double[]) wk.sc, (double[]) xa, ob, h,
                                         w, y0, g.op.pw());
                             }
                         }
@@ -314,14 +323,14 @@ final class WinogradCpu {
                 boolean first = true;
                 int rowsTo = Math.min(g.n, (p + 1) * group) * g.th;
                 for (int from = p * group * g.th; from < rowsTo; from += g.rows) {
-                    int end = Math.min(rowsTo, from + g.rows), tb = (end - from) * g.slots();
+                    int end = Math.min(rowsTo, from + g.rows), tb = (end - from) * g.slots(), ld = Geo.ld(tb);
                     g.segments(from, end, (n, i0, i1, off) -> {
-                        transformInput(g, f32, xa, xl, n, i0, i1, tb, off, wk);
-                        transformOutputGrad(g, f32, ya, yl, n, i0, i1, tb, off, wk);
+                        transformInput(g, f32, xa, xl, n, i0, i1, ld, off, wk);
+                        transformOutputGrad(g, f32, ya, yl, n, i0, i1, ld, off, wk);
                     });
                     for (int q = 0; q < 16; q++) {
                         // du[q] [K, C] (+)= m[q] [K, tb] · v[q]ᵀ [tb, C]
-                        gemm(f32, g.k, g.c, tb, wk.m, q * g.mPlane(tb), tb, 1, wk.v, q * g.vPlane(tb), 1, tb, target,
+                        gemm(f32, g.k, g.c, tb, wk.m, q * g.mPlane(ld), ld, 1, wk.v, q * g.vPlane(ld), 1, ld, target,
                                 to + q * g.k * g.c, g.c, !first);
                     }
                     first = false;
@@ -342,42 +351,42 @@ final class WinogradCpu {
 
     // ---------------------------------------------------------------- block steps
 
-    /** The block's transformed input: v [16, C, tb] from tile rows i0..i1 of image n. */
-    private static void transformInput(Geo g, boolean f32, Object xa, Layout xl, int n, int i0, int i1, int tb, int off, Work wk) {
+    /** The block's transformed input: v [16, C, ld] from tile rows i0..i1 of image n. */
+    private static void transformInput(Geo g, boolean f32, Object xa, Layout xl, int n, int i0, int i1, int ld, int off, Work wk) {
         int[] st = xl.strides();
         for (int c = 0; c < g.c; c++) {
             int xb = xl.offset() + n * st[0] + c * st[1];
             if (f32) {
                 WinogradBlocks.input((float[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 2 * i0 - g.op.ph(), g.op.pw(), g.tw, i1 - i0,
-                        (float[]) wk.sc, (float[]) wk.pad, (float[]) wk.v, c * tb + off, g.vPlane(tb));
+                        (float[]) wk.sc, (float[]) wk.pad, (float[]) wk.v, c * ld + off, g.vPlane(ld));
                 continue;
             }
             for (int i = i0; i < i1; i++) {
                 WinogradRows64.input((double[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 2 * i - g.op.ph(), g.op.pw(), g.tw,
-                        (double[]) wk.sc, (double[]) wk.v, c * tb + off + (i - i0) * g.slots(), g.vPlane(tb));
+                        (double[]) wk.sc, (double[]) wk.v, c * ld + off + (i - i0) * g.slots(), g.vPlane(ld));
             }
         }
     }
 
     /**
-     * The block's transformed output gradient: m [16, K, tb] from tile rows i0..i1 of image n, with
+     * The block's transformed output gradient: m [16, K, ld] from tile rows i0..i1 of image n, with
      * zeros in the spare slots (the weight gradient sums over every slot).
      */
-    private static void transformOutputGrad(Geo g, boolean f32, Object ya, Layout yl, int n, int i0, int i1, int tb, int off,
+    private static void transformOutputGrad(Geo g, boolean f32, Object ya, Layout yl, int n, int i0, int i1, int ld, int off,
                                             Work wk) {
         int[] st = yl.strides();
         for (int k = 0; k < g.k; k++) {
             int yb = yl.offset() + n * st[0] + k * st[1];
             if (f32) {
                 WinogradBlocks.outputAdjoint((float[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i0, g.tw, i1 - i0, (float[]) wk.sc,
-                        (float[]) wk.gradPad, (float[]) wk.m, k * tb + off, g.mPlane(tb));
+                        (float[]) wk.gradPad, (float[]) wk.m, k * ld + off, g.mPlane(ld));
                 continue;
             }
             double[] m = (double[]) wk.m;
             for (int i = i0; i < i1; i++) {
-                int at = k * tb + off + (i - i0) * g.slots();
-                WinogradRows64.outputAdjoint((double[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i, g.tw, m, at, g.mPlane(tb));
-                for (int e = 0; e < 16; e++) m[at + e * g.mPlane(tb) + g.tw] = 0;
+                int at = k * ld + off + (i - i0) * g.slots();
+                WinogradRows64.outputAdjoint((double[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i, g.tw, m, at, g.mPlane(ld));
+                for (int e = 0; e < 16; e++) m[at + e * g.mPlane(ld) + g.tw] = 0;
             }
         }
     }

@@ -82,4 +82,34 @@ class RunReduceTest {
             Kona.setNumThreads(before);
         }
     }
+
+    /** Reduced axes that are all broadcast (y.sum()'s gradient): reduced without the copy, at any thread count. */
+    @Test
+    void broadcastAxes() {
+        int[] axes = {0, 2, 3};
+        Tensor scalar = Tensor.scalar(0.1).reshape(1, 1, 1, 1).expand(32, 64, 40, 40);
+        Tensor perChannel = Tensor.randn(new Generator(5), 1, 6, 1, 1).expand(300, 6, 30, 30);
+        Tensor channelsView = Tensor.randn(new Generator(6), 1, 9, 1, 1).narrow(1, 2, 5).expand(4, 5, 7, 9);
+        int before = Kona.numThreads();
+        try {
+            for (Tensor x : new Tensor[] {scalar, perChannel, channelsView}) {
+                float[] values = x.contiguous().toFloatArray();
+                int c = x.size(1), count = x.size(0) * x.size(2) * x.size(3), p = x.size(2) * x.size(3);
+                Kona.setNumThreads(1);
+                float[] one = x.sum(axes, false).toFloatArray();
+                Kona.setNumThreads(2);
+                float[] sum = x.sum(axes, false).toFloatArray(), max = x.amax(axes, false).toFloatArray();
+                float[] min = x.amin(axes, true).toFloatArray();
+                assertArrayEquals(one, sum, 0);
+                for (int j = 0; j < c; j++) {
+                    float v = values[j * p];
+                    assertEquals((double) v * count, sum[j], 1e-4 * Math.abs(v) * count, "sum of channel " + j);
+                    assertEquals(v, max[j], 0);
+                    assertEquals(v, min[j], 0);
+                }
+            }
+        } finally {
+            Kona.setNumThreads(before);
+        }
+    }
 }
