@@ -9,31 +9,14 @@
 # parameter. The Java test rebuilds the layer, loads the state dict and compares. No Python at
 # test time.
 import json
-import math
 import sys
 
 import torch
 from torch import nn
 
+from golden_json import tensor
+
 torch.manual_seed(5)
-
-
-def enc(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
-
-
-def tensor(t):
-    t = t.detach()
-    return {
-        "dtype": str(t.dtype).replace("torch.", ""),
-        "shape": list(t.shape),
-        "data": [enc(v) for v in t.reshape(-1).tolist()],
-    }
 
 
 cases = []
