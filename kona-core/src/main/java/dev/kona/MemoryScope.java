@@ -107,7 +107,7 @@ public final class MemoryScope implements AutoCloseable {
         }
         if (top != m.scope) return false;
         List<Storage> owned = m.scope.owned;
-        for (int i = owned.size() - 1; i >= m.index && i >= 0; i--) {
+        for (int i = owned.size() - 1; i >= m.index; i--) {
             if (owned.get(i) == storage) {
                 owned.remove(i);
                 return true;

@@ -148,7 +148,6 @@ public final class Parallel {
         @Override
         public void run() {
             Job seen = null;
-            long spin = SPIN_NANOS;
             int longGaps = 0;
             while (!pool.stopped) {
                 Job j = pool.current;
@@ -157,7 +156,7 @@ public final class Parallel {
                     j.work();
                     continue;
                 }
-                long idleSince = System.nanoTime(), until = idleSince + spin;
+                long idleSince = System.nanoTime(), until = idleSince + pollNanos(longGaps);
                 while (pool.current == seen && !pool.stopped && System.nanoTime() < until) Thread.onSpinWait();
                 if (pool.current == seen && !pool.stopped) {
                     parked = true;
@@ -166,21 +165,19 @@ public final class Parallel {
                     if (pool.current == seen && !pool.stopped) LockSupport.park(this);
                     parked = false;
                 }
-                long gap = System.nanoTime() - idleSince;
-                longGaps = gap > SPIN_NANOS ? longGaps + 1 : 0;
-                spin = nextSpin(gap, longGaps);
+                longGaps = System.nanoTime() - idleSince > SPIN_NANOS ? longGaps + 1 : 0;
             }
         }
     }
 
     /**
-     * The next poll length after an idle gap of {@code gap} ns, given how many gaps in a row
-     * (this one included) were longer than the longest poll: the full poll as long as gaps that
-     * polling catches keep coming, the shortest once {@link #LONG_GAPS_TO_BACK_OFF} in a row were
-     * missed anyway (then polling only takes CPU from other threads, the JIT compiler's included).
+     * How long an idle worker polls, given how many idle gaps in a row were longer than the
+     * longest poll: the full poll while gaps that polling catches keep coming, the shortest once
+     * {@link #LONG_GAPS_TO_BACK_OFF} in a row were missed anyway (then polling only takes CPU from
+     * other threads, the JIT compiler's included).
      */
-    static long nextSpin(long gap, int longGapsInARow) {
-        return gap <= SPIN_NANOS || longGapsInARow < LONG_GAPS_TO_BACK_OFF ? SPIN_NANOS : MIN_SPIN_NANOS;
+    static long pollNanos(int longGapsInARow) {
+        return longGapsInARow < LONG_GAPS_TO_BACK_OFF ? SPIN_NANOS : MIN_SPIN_NANOS;
     }
 
     static final int LONG_GAPS_TO_BACK_OFF = 8;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -11,18 +12,18 @@ import org.junit.jupiter.api.Test;
 class ParallelTest {
     @Test
     void pollStaysFullWhileGapsArePollable() {
-        assertEquals(Parallel.SPIN_NANOS, Parallel.nextSpin(1_000, 0));
+        assertEquals(Parallel.SPIN_NANOS, Parallel.pollNanos(0));
         // Fewer long gaps in a row than the back-off count: a training step's one long gap
         // between short ones must not shorten the poll.
         for (int run = 1; run < Parallel.LONG_GAPS_TO_BACK_OFF; run++) {
-            assertEquals(Parallel.SPIN_NANOS, Parallel.nextSpin(10 * Parallel.SPIN_NANOS, run));
+            assertEquals(Parallel.SPIN_NANOS, Parallel.pollNanos(run));
         }
     }
 
     @Test
     void pollBacksOffAfterLongGapsInARowAndComesBackOnAShortOne() {
-        assertEquals(Parallel.MIN_SPIN_NANOS, Parallel.nextSpin(10 * Parallel.SPIN_NANOS, Parallel.LONG_GAPS_TO_BACK_OFF));
-        assertEquals(Parallel.SPIN_NANOS, Parallel.nextSpin(Parallel.SPIN_NANOS / 2, 0));
+        assertEquals(Parallel.MIN_SPIN_NANOS, Parallel.pollNanos(Parallel.LONG_GAPS_TO_BACK_OFF));
+        assertEquals(Parallel.SPIN_NANOS, Parallel.pollNanos(0));
     }
 
     @Test
@@ -40,7 +41,7 @@ class ParallelTest {
                 sum.addAndGet(local);
             });
             int[] ones = new int[n];
-            java.util.Arrays.fill(ones, 1);
+            Arrays.fill(ones, 1);
             assertArrayEquals(ones, hits, "job " + job);
             assertEquals((long) n * (n - 1) / 2, sum.get(), "job " + job);
             LockSupport.parkNanos(2 * Parallel.SPIN_NANOS); // longer than any poll: workers park
