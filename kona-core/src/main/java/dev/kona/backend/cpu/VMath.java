@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * results depend on how warm the JVM was.
  *
  * <p>exp follows Cephes' expf (range reduction by ln 2 in two parts, a degree-6 polynomial, one
- * 2^n scaling): within 2 ulp of the correctly rounded value for normal results; results below the
- * smallest normal float are flushed to zero.
+ * 2^n scaling): within 2 ulp of the correctly rounded value for normal results; results below about
+ * 2^-126.5 are flushed to zero.
  */
 final class VMath {
     private VMath() {}
@@ -25,18 +25,25 @@ final class VMath {
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-    private static final float ROUND_MAGIC = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    /**
+     * 1.5 * 2^23 + 127: adding x / ln 2 rounds it to an integer n (ties to even) and leaves n + 127,
+     * the biased exponent of 2^n, in the low bits, so 2^n is those bits shifted into place.
+     */
+    private static final float EXP_MAGIC = 12583039f;
+    /** 128 ln 2: e^x overflows above this, and the shifted exponent 255 is infinity. */
     private static final float EXP_MAX = 88.72283905206835f;
-    /** Below this e^x is not a normal float; such results are flushed to zero. */
-    private static final float EXP_MIN = -87.33654f;
+    /** Below about -127.5 ln 2 the shifted exponent is 0, and the result +0. */
+    private static final float EXP_MIN = -88f;
 
     /**
-     * e^x for every lane. Results below the smallest normal float (x &lt; -87.34, e^x &lt; 1.2e-38)
-     * are flushed to zero: one 2^n scaling instead of two, about 25% fewer operations.
+     * e^x for every lane. Results below about 2^-126.5 (x &lt; -87.68) are flushed to zero and
+     * results above the largest float are infinite, both by the choice of clamping bounds: no
+     * compares or blends, no float-to-int conversion.
      */
     static FloatVector exp(FloatVector x) {
         var xc = x.lanewise(VectorOperators.MAX, EXP_MIN).lanewise(VectorOperators.MIN, EXP_MAX);
-        var n = xc.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC); // round(x / ln 2), ties to even
+        var biased = xc.fma(LOG2E, EXP_MAGIC);
+        var n = biased.sub(EXP_MAGIC);
         var r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
         var p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
@@ -45,11 +52,8 @@ final class VMath {
         p = mad(p, r, 1.6666665459e-1f);
         p = mad(p, r, 5.0000001201e-1f);
         var e = p.fma(r.mul(r), r).add(1f);
-        var scale = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        var result = e.mul(scale);
-        result = result.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
-        return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+        var scale = biased.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return e.mul(scale);
     }
 
     /** tanh: Cephes' odd polynomial below 0.625, 1 - 2 / (e^{2|x|} + 1) above. */
