@@ -22,6 +22,15 @@ public interface TensorAccess {
      */
     Object beginPass();
 
+    /** A leaf's gradient for an optimizer or a zeroing pass that keeps no reference to it. */
+    Tensor gradForUpdate(Tensor leaf);
+
+    /**
+     * Clears a leaf's gradient; when the gradient was only ever seen by autograd and by
+     * {@link #gradForUpdate} callers, its buffer goes back to the backend's pool.
+     */
+    void dropGrad(Tensor leaf);
+
     /** Runs a leaf's hooks on a gradient that is returned rather than accumulated. */
     Tensor leafHooks(Tensor leaf, Tensor grad);
 

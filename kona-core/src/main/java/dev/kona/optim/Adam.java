@@ -1,6 +1,7 @@
 package dev.kona.optim;
 
 import dev.kona.Tensor;
+import dev.kona.autograd.TensorAccess;
 import dev.kona.ops.Op;
 import dev.kona.ops.OptimizerOps;
 import java.util.LinkedHashMap;
@@ -110,7 +111,7 @@ public final class Adam extends Optimizer {
         double weightDecay = g.getDouble("weightDecay");
         boolean amsgrad = g.getBoolean("amsgrad"), maximize = g.getBoolean("maximize");
         for (Tensor p : g.params()) {
-            Tensor grad = p.grad();
+            Tensor grad = TensorAccess.get().gradForUpdate(p);
             if (grad == null) continue;
             ParamState st = o.state(p);
             Tensor m = buffer(st, "expAvg", p), v = buffer(st, "expAvgSq", p);

@@ -1,6 +1,7 @@
 package dev.kona.optim;
 
 import dev.kona.Tensor;
+import dev.kona.autograd.TensorAccess;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class Adamax extends Optimizer {
         double weightDecay = g.getDouble("weightDecay");
         boolean maximize = g.getBoolean("maximize");
         for (Tensor p : g.params()) {
-            Tensor grad = p.grad();
+            Tensor grad = TensorAccess.get().gradForUpdate(p);
             if (grad == null) continue;
             ParamState st = state(p);
             Tensor m = buffer(st, "expAvg", p), u = buffer(st, "expInf", p);

@@ -3,6 +3,7 @@ package dev.kona.optim;
 import dev.kona.MemoryScope;
 import dev.kona.Tensor;
 import dev.kona.autograd.GradMode;
+import dev.kona.autograd.TensorAccess;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,7 +72,10 @@ public final class ClipGrad {
 
     private static List<Tensor> grads(Iterable<Tensor> params) {
         List<Tensor> grads = new ArrayList<>();
-        for (Tensor p : params) if (p.grad() != null) grads.add(p.grad());
+        for (Tensor p : params) {
+            Tensor g = TensorAccess.get().gradForUpdate(p);
+            if (g != null) grads.add(g);
+        }
         return grads;
     }
 }

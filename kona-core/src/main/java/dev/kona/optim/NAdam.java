@@ -1,6 +1,7 @@
 package dev.kona.optim;
 
 import dev.kona.Tensor;
+import dev.kona.autograd.TensorAccess;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ public final class NAdam extends Optimizer {
         double weightDecay = g.getDouble("weightDecay"), momentumDecay = g.getDouble("momentumDecay");
         boolean decoupled = g.getBoolean("decoupledWeightDecay"), maximize = g.getBoolean("maximize");
         for (Tensor p : g.params()) {
-            Tensor grad = p.grad();
+            Tensor grad = TensorAccess.get().gradForUpdate(p);
             if (grad == null) continue;
             ParamState st = state(p);
             Tensor m = buffer(st, "expAvg", p), v = buffer(st, "expAvgSq", p);

@@ -153,7 +153,7 @@ public abstract class Optimizer {
     /** Sets every parameter's gradient to null (PyTorch's {@code zero_grad(set_to_none=True)}). */
     public void zeroGrad() {
         for (ParamGroup g : groups) {
-            for (Tensor p : g.params()) p.setGrad(null);
+            for (Tensor p : g.params()) TensorAccess.get().dropGrad(p);
         }
     }
 
@@ -165,7 +165,10 @@ public abstract class Optimizer {
         }
         try (var mode = GradMode.noGrad()) {
             for (ParamGroup g : groups) {
-                for (Tensor p : g.params()) if (p.grad() != null) p.grad().fill(0);
+                for (Tensor p : g.params()) {
+                    Tensor grad = TensorAccess.get().gradForUpdate(p);
+                    if (grad != null) grad.fill(0);
+                }
             }
         }
     }

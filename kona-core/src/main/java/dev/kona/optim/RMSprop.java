@@ -1,6 +1,7 @@
 package dev.kona.optim;
 
 import dev.kona.Tensor;
+import dev.kona.autograd.TensorAccess;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,7 @@ public final class RMSprop extends Optimizer {
         double weightDecay = g.getDouble("weightDecay"), momentum = g.getDouble("momentum");
         boolean centered = g.getBoolean("centered"), maximize = g.getBoolean("maximize");
         for (Tensor p : g.params()) {
-            Tensor grad = p.grad();
+            Tensor grad = TensorAccess.get().gradForUpdate(p);
             if (grad == null) continue;
             ParamState st = state(p);
             Tensor squareAvg = buffer(st, "squareAvg", p);

@@ -1,6 +1,7 @@
 package dev.kona.optim;
 
 import dev.kona.Tensor;
+import dev.kona.autograd.TensorAccess;
 import dev.kona.ops.Op;
 import dev.kona.ops.OptimizerOps;
 import java.util.LinkedHashMap;
@@ -87,7 +88,7 @@ public final class SGD extends Optimizer {
         double weightDecay = g.getDouble("weightDecay");
         boolean nesterov = g.getBoolean("nesterov"), maximize = g.getBoolean("maximize");
         for (Tensor p : g.params()) {
-            Tensor grad = p.grad();
+            Tensor grad = TensorAccess.get().gradForUpdate(p);
             if (grad == null) continue;
             ParamState st = momentum != 0 ? state(p) : null;
             if (fusable(p, grad)) {
