@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * results depend on how warm the JVM was.
  *
  * <p>exp follows Cephes' expf (range reduction by ln 2 in two parts, a degree-6 polynomial, one
- * 2^n scaling): within 2 ulp of the correctly rounded value for normal results; results below about
- * 2^-126.5 are flushed to zero.
+ * 2^n scaling): within 2 ulp of the correctly rounded value for results from about 2^-125.5 up;
+ * smaller results are flushed to zero.
  */
 final class VMath {
     private VMath() {}
@@ -26,19 +26,22 @@ final class VMath {
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
     /**
-     * 1.5 * 2^23 + 127: adding x / ln 2 rounds it to an integer n (ties to even) and leaves n + 127,
-     * the biased exponent of 2^n, in the low bits, so 2^n is those bits shifted into place.
+     * 1.5 * 2^23 + 126: adding x / ln 2 rounds it to an integer n (ties to even) and leaves n + 126,
+     * the biased exponent of 2^(n-1), in the low bits, so 2^(n-1) is those bits shifted into place.
+     * The polynomial computes 2 e^r (its coefficients doubled, which is exact), so the product is
+     * e^x; with 2^(n-1) rather than 2^n, n = 128 still has a finite scale and results up to the
+     * largest float come out right.
      */
-    private static final float EXP_MAGIC = 12583039f;
-    /** 128 ln 2: e^x overflows above this, and the shifted exponent 255 is infinity. */
-    private static final float EXP_MAX = 88.72283905206835f;
-    /** Below about -127.5 ln 2 the shifted exponent is 0, and the result +0. */
-    private static final float EXP_MIN = -88f;
+    private static final float EXP_MAGIC = 12583038f;
+    /** Above this n is 129 at most: a scale of infinity, or a product that overflows to it. */
+    private static final float EXP_MAX = 89f;
+    /** At or below this n is -126: the shifted exponent is 0 and the result +0. */
+    private static final float EXP_MIN = -87.3f;
 
     /**
-     * e^x for every lane. Results below about 2^-126.5 (x &lt; -87.68) are flushed to zero and
-     * results above the largest float are infinite, both by the choice of clamping bounds: no
-     * compares or blends, no float-to-int conversion.
+     * e^x for every lane, within 2 ulp for results from about 2^-125.5 to the largest float.
+     * Smaller results (x &lt; -86.98) are flushed to zero and larger ones are infinite, both by
+     * the choice of clamping bounds: no compares or blends, no float-to-int conversion.
      */
     static FloatVector exp(FloatVector x) {
         var xc = x.lanewise(VectorOperators.MAX, EXP_MIN).lanewise(VectorOperators.MIN, EXP_MAX);
@@ -46,12 +49,13 @@ final class VMath {
         var n = biased.sub(EXP_MAGIC);
         var r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        var p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        p = mad(p, r, 8.3334519073e-3f);
-        p = mad(p, r, 4.1665795894e-2f);
-        p = mad(p, r, 1.6666665459e-1f);
-        p = mad(p, r, 5.0000001201e-1f);
-        var e = p.fma(r.mul(r), r).add(1f);
+        var p = r.fma(2 * 1.9875691500e-4f, 2 * 1.3981999507e-3f);
+        p = mad(p, r, 2 * 8.3334519073e-3f);
+        p = mad(p, r, 2 * 4.1665795894e-2f);
+        p = mad(p, r, 2 * 1.6666665459e-1f);
+        p = mad(p, r, 2 * 5.0000001201e-1f);
+        p = mad(p, r, 2f);
+        var e = mad(p, r, 2f);
         var scale = biased.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return e.mul(scale);
     }
