@@ -7,8 +7,8 @@ import java.util.function.IntConsumer;
 /**
  * Single-precision matrix multiply on the CPU: a packed, cache-blocked, register-tiled GEMM.
  *
- * <p>Loop nest per thread: column blocks of {@link #NC} (the packed B block of KC x NC stays in
- * L2), K blocks of {@link #KC}, then 6-row slivers of A (kept in L1) against each 64-column B
+ * <p>Loop nest per thread: K blocks of {@link #KC}, column blocks of {@link #NC} (the packed B
+ * block of KC x NC stays in L2), then 6-row slivers of A (kept in L1) against each 64-column B
  * panel ({@link SgemmKernel}). A is packed {@link #MC} rows at a time and B a block at a time,
  * transposed layouts included (16 x 16 in-register transposes), so a caller never materializes
  * a transposed copy.
@@ -24,6 +24,11 @@ public final class Sgemm {
     static final int NC = 512;
     /** Rows of A packed at once, a multiple of 6 and of 16. */
     static final int MC = 96;
+    /**
+     * Row ranges up to this long keep their packed A for every column block (a buffer of up to
+     * 4.5 MB per thread); longer ones repack A per column block.
+     */
+    static final int KEEP_A_ROWS = 3072;
     /**
      * Below this many flops a call stays on the calling thread. Splitting pays off from about
      * 2 MFLOP when the pool's workers are awake, but waking a parked one costs 40-80 us on the
@@ -48,8 +53,14 @@ public final class Sgemm {
         /** Probe-eligible calls left before the alignment is checked again. */
         int probeCountdown;
         final long[] probeTimes = new long[8];
-        final float[] a = new float[MC * KC];
+        private float[] a = new float[MC * KC];
         final float[] tile = new float[MR * 64];
+
+        /** The A buffer, with room for at least {@code size} floats. */
+        float[] a(int size) {
+            if (a.length < size) a = new float[size];
+            return a;
+        }
 
         /** The B buffer, with room for {@code size} floats after {@link #bBase}. */
         float[] b(int size) {
@@ -170,11 +181,16 @@ public final class Sgemm {
             ws.b(Math.min(KC, k) * (Math.min(NC, j1 - j0) + 63));
             if (2L * (i1 - i0) * (j1 - j0) * k >= ALIGN_MIN_FLOPS) ws.alignB();
         }
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                boolean add = accumulate || pc > 0;
+        // With several column blocks, the K block loop goes outside the column loop and A is
+        // packed once per K block for all of them rather than once per column block (at 2048^3
+        // on 2 threads, four times). Each C element still gets its K blocks in order.
+        boolean keepA = j1 - j0 > NC && i1 - i0 <= KEEP_A_ROWS;
+        float[] ap = keepA ? ws.a((i1 - i0 + MR - 1) / MR * MR * KC) : ws.a(MC * KC);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean add = accumulate || pc > 0;
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
                 float[] bp;
                 int bBase;
                 if (packed == null) {
@@ -186,13 +202,15 @@ public final class Sgemm {
                 }
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic), slivers = (mc + MR - 1) / MR;
-                    // Row stride KC whatever kc is: the kernels address A with constant offsets.
-                    float[] ap = ws.a;
-                    GemmPacking.pack(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap, 0, KC, kc);
-                    Arrays.fill(ap, mc * KC, slivers * MR * KC, 0f);
+                    int aBase = keepA ? (ic - i0) * KC : 0;
+                    if (!keepA || jc == j0) {
+                        // Row stride KC whatever kc is: the kernels address A with constant offsets.
+                        GemmPacking.pack(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap, aBase, KC, kc);
+                        Arrays.fill(ap, aBase + mc * KC, aBase + slivers * MR * KC, 0f);
+                    }
                     for (int s = 0; s < slivers; s++) {
                         int mr = Math.min(MR, mc - s * MR), ci = cOff + (ic + s * MR) * ldc + jc;
-                        panels(ws, mr, kc, nc, ap, s * MR * KC, bp, bBase, c, ci, ldc, add);
+                        panels(ws, mr, kc, nc, ap, aBase + s * MR * KC, bp, bBase, c, ci, ldc, add);
                     }
                 }
             }
