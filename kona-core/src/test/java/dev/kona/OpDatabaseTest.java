@@ -218,7 +218,7 @@ class OpDatabaseTest {
     private static final Set<String> IN_PLACE_UPDATES = Set.of("adamStep", "sgdStep");
 
     /** Float-valued entries that autograd does not record because their one caller differentiates them by hand. */
-    private static final Set<String> HAND_DIFFERENTIATED = Set.of("lstmCell", "lstmStep", "lstmCellBackward");
+    private static final Set<String> HAND_DIFFERENTIATED = Set.of("lstmCell", "lstmCellBackward");
     /** Float outputs that depend on no input's value: random draws. */
     private static final Set<String> DRAWS = Set.of("rand");
 
@@ -228,7 +228,7 @@ class OpDatabaseTest {
      */
     private static final Set<String> NON_DIFFERENTIABLE = Set.of("eq", "ne", "lt", "le", "gt", "ge", "logicalAnd",
             "logicalOr", "logicalXor", "logicalNot", "all", "any", "argmax", "argmin", "argsort", "nonzero", "oneHot",
-            "adamStep", "sgdStep", "rand", "lstmCell", "lstmStep", "lstmCellBackward");
+            "adamStep", "sgdStep", "rand", "lstmCell", "lstmCellBackward");
 
     /** Piecewise-constant entries: differentiable, with gradients that are zeros (checked). */
     private static final Set<String> ZERO_GRADIENT = Set.of("sign", "floor", "ceil", "round");

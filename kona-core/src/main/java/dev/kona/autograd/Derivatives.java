@@ -53,7 +53,6 @@ public final class Derivatives {
             case Op.AdamStep a -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.SgdStep sg -> throw new IllegalStateException("optimizer updates are not differentiable");
             case Op.LstmCell l -> throw new IllegalStateException("LstmCell is differentiated by the recurrent scan itself");
-            case Op.LstmStep l -> throw new IllegalStateException("LstmStep is differentiated by the recurrent scan itself");
             case Op.RandomUniform r -> new Tensor[0];
             case Op.Dropout d -> new Tensor[] {Elementwise.dropout(d, g)};
             case Op.LayerNorm l -> throw new IllegalStateException("LayerNorm is recorded by Normalization.layerNorm");

@@ -120,45 +120,37 @@ final class RecurrentScan extends Function {
             Tensor out = packed.select(0, t);
             try (var scope = MemoryScope.open()) {
                 Tensor xp = xproj.select(0, t);
-                if (mode == Recurrent.Mode.LSTM) {
-                    // The product, both biases and the cell in one op: see Op.LstmStep.
-                    Tensor[] step = RecurrentOps.lstmStep(xp, bias, cell, h, whhT, out);
-                    cell = scope.keep(step[1]);
-                    act[t] = scope.keep(step[2]);
-                    tanhC[t] = scope.keep(step[3]);
-                    c[t] = cell;
-                } else {
-                    gateStep(scope, hid, xp, h, out, whhT, bias, bih, bhh, t);
+                Tensor hp = h.matmul(whhT);
+                if (bias != null) hp.addInPlace(bias);
+                switch (mode) {
+                    case RNN_TANH -> out.copyFrom(hp.addInPlace(xp).tanh());
+                    case RNN_RELU -> out.copyFrom(hp.addInPlace(xp).relu());
+                    case LSTM -> {
+                        Tensor[] step = RecurrentOps.lstmCell(hp.addInPlace(xp), cell, out);
+                        cell = scope.keep(step[1]);
+                        act[t] = scope.keep(step[2]);
+                        tanhC[t] = scope.keep(step[3]);
+                        c[t] = cell;
+                    }
+                    case GRU -> {
+                        if (bhh != null) {
+                            hp.addInPlace(bhh);
+                            xp = xp.add(bih);
+                        }
+                        Tensor rz = scope.keep(xp.narrow(1, 0, 2 * hid).add(hp.narrow(1, 0, 2 * hid)).sigmoid());
+                        Tensor hn = scope.keep(hp).narrow(1, 2 * hid, hid);
+                        Tensor n = scope.keep(rz.narrow(1, 0, hid).mul(hn).addInPlace(xp.narrow(1, 2 * hid, hid)).tanh());
+                        // h' = n + z * (h - n)
+                        out.copyFrom(h.sub(n).mulInPlace(rz.narrow(1, hid, hid)).addInPlace(n));
+                        act[t] = rz;
+                        g[t] = n;
+                        o[t] = hn;
+                    }
                 }
             }
             h = out;
         }
         return cell;
-    }
-
-    /** One step of the RNN or GRU into {@code out}, keeping in {@code scope} what backward needs. */
-    private void gateStep(MemoryScope scope, int hid, Tensor xp, Tensor h, Tensor out, Tensor whhT, Tensor bias, Tensor bih,
-                          Tensor bhh, int t) {
-        Tensor hp = h.matmul(whhT);
-        if (bias != null) hp.addInPlace(bias);
-        switch (mode) {
-            case RNN_TANH -> out.copyFrom(hp.addInPlace(xp).tanh());
-            case RNN_RELU -> out.copyFrom(hp.addInPlace(xp).relu());
-            case GRU -> {
-                if (bhh != null) {
-                    hp.addInPlace(bhh);
-                    xp = xp.add(bih);
-                }
-                Tensor rz = scope.keep(xp.narrow(1, 0, 2 * hid).add(hp.narrow(1, 0, 2 * hid)).sigmoid());
-                Tensor hn = scope.keep(hp).narrow(1, 2 * hid, hid);
-                Tensor n = scope.keep(rz.narrow(1, 0, hid).mul(hn).addInPlace(xp.narrow(1, 2 * hid, hid)).tanh());
-                // h' = n + z * (h - n)
-                out.copyFrom(h.sub(n).mulInPlace(rz.narrow(1, hid, hid)).addInPlace(n));
-                act[t] = rz;
-                g[t] = n;
-                o[t] = hn;
-            }
-        }
     }
 
     @Override

@@ -521,23 +521,6 @@ public sealed interface Op {
         }
     }
 
-    /**
-     * One whole LSTM step for {@code dev.kona.nn}'s scan: the recurrent product and
-     * {@link LstmCell}'s forward pass in one op, so that a backend may compute each block of
-     * hidden units' four gate columns and then at once their cell update, in one parallel region
-     * with the gates still in cache. In: xp {@code [B, 4H]} (the step's input projection), the
-     * bias {@code [4H]} (only when {@code bias}), c and h {@code [B, H]} (the states before the
-     * step) and whhT {@code [H, 4H]}; the gates' pre-activations are {@code xp + bias + h whhT},
-     * the products summed onto {@code xp + bias}. Out as {@link LstmCell}'s forward: act, c',
-     * tanh(c'), h'. Contiguous, float32 or float64; outputs fresh or rows no input overlaps.
-     */
-    record LstmStep(boolean bias) implements Op {
-        @Override
-        public String name() {
-            return "lstmStep";
-        }
-    }
-
     /** Conversion target helper shared by the front end: the dtype an op computes in. */
     static DType computeType(DType d) {
         return d.isHalf() ? DType.FLOAT32 : d;

@@ -39,43 +39,6 @@ public final class RecurrentOps {
     }
 
     /**
-     * One LSTM step with its recurrent product ({@link Op.LstmStep}): {@link #lstmCell} of the
-     * pre-activations {@code xp + bias + h whhT}, with xp {@code [B, 4H]}, bias {@code [4H]} or
-     * null, c and h {@code [B, H]}, whhT {@code [H, 4H]}. h' goes into {@code hOut} as in
-     * {@link #lstmCell(Tensor, Tensor, Tensor)}, or into a new tensor when it is null. Returns
-     * {@code {h', c', act, tanh(c')}}.
-     */
-    public static Tensor[] lstmStep(Tensor xp, Tensor bias, Tensor c, Tensor h, Tensor whhT, Tensor hOut) {
-        String op = "lstmStep";
-        DType dt = check(op, xp, c, "xp", 4, "c", 1);
-        check(op, xp, h, "xp", 4, "h", 1);
-        int hid = c.size(1);
-        if (whhT.dim() != 2 || whhT.size(0) != hid || whhT.size(1) != 4 * hid || whhT.dtype() != dt) {
-            throw new IllegalArgumentException(op + ": expected whhT " + dt + " [" + hid + ", " + 4 * hid + "] (H = " + hid
-                    + "), got " + whhT.dtype() + " " + Shape.format(whhT.shape()));
-        }
-        if (bias != null && (bias.dim() != 1 || bias.size(0) != 4 * hid || bias.dtype() != dt)) {
-            throw new IllegalArgumentException(op + ": expected bias " + dt + " [" + 4 * hid + "] (H = " + hid + "), got "
-                    + bias.dtype() + " " + Shape.format(bias.shape()));
-        }
-        int[] hs = c.shape();
-        var d = Dispatch.deviceOf(op, xp, c, h, whhT, bias);
-        Tensor act = Dispatch.uninitialized(d, dt, xp.shape());
-        Tensor c2 = Dispatch.uninitialized(d, dt, hs), tc = Dispatch.uninitialized(d, dt, hs);
-        hOut = hOut == null ? Dispatch.uninitialized(d, dt, hs) : destination(op, "h", hOut, c);
-        if (c.numel() > 0) {
-            Tensor[] out = {act, c2, tc, hOut};
-            if (bias == null) {
-                Dispatch.runInto(new Op.LstmStep(false), out, xp.contiguous(), c.contiguous(), h.contiguous(), whhT.contiguous());
-            } else {
-                Dispatch.runInto(new Op.LstmStep(true), out, xp.contiguous(), bias.contiguous(), c.contiguous(), h.contiguous(),
-                        whhT.contiguous());
-            }
-        }
-        return new Tensor[] {hOut, c2, act, tc};
-    }
-
-    /**
      * The gradients of {@link #lstmCell}: from its act and tanh(c'), the previous cell state c,
      * and the gradients dh and dc reaching h' and c'. Returns {@code {dgates [B, 4H], dc [B, H]}}.
      */

@@ -11,8 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fused LSTM cell ({@link dev.kona.ops.Op.LstmCell}), both passes, and the whole step with its
- * product ({@link dev.kona.ops.Op.LstmStep}), against float64 loops. Not
+ * The fused LSTM cell ({@link dev.kona.ops.Op.LstmCell}), both passes, against float64 loops. Not
  * differentiable by autograd (the recurrent scan differentiates through it by hand; RecurrentTest
  * checks the scan's gradients against finite differences and PyTorch).
  */
@@ -23,7 +22,7 @@ final class RecurrentCellOps {
     private static final int[][] SIZES = {{1, 1}, {3, 5}, {2, 20}, {4, 37}};
 
     static List<OpInfo> all() {
-        return List.of(forward(), step(), backward());
+        return List.of(forward(), backward());
     }
 
     private static Tensor fill(Generator g, DType dt, double lo, double hi, int... shape) {
@@ -48,7 +47,26 @@ final class RecurrentCellOps {
                     return out;
                 })
                 .op((in, a) -> List.of(RecurrentOps.lstmCell(in.get(0), in.get(1))))
-                .ref((in, a) -> cellRef(in.get(0).data, in.get(1)))
+                .ref((in, a) -> {
+                    Nd gates = in.get(0), c = in.get(1);
+                    int rows = c.shape[0], hid = c.shape[1];
+                    double[] act = new double[rows * 4 * hid], c2 = new double[rows * hid], tc = new double[rows * hid];
+                    double[] h = new double[rows * hid];
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < 4 * hid; j++) {
+                            double x = gates.data[r * 4 * hid + j];
+                            act[r * 4 * hid + j] = j / hid == 2 ? Math.tanh(x) : sigmoid(x);
+                        }
+                        for (int j = 0; j < hid; j++) {
+                            int k = r * 4 * hid, u = r * hid + j;
+                            c2[u] = act[k + hid + j] * c.data[u] + act[k + j] * act[k + 2 * hid + j];
+                            tc[u] = Math.tanh(c2[u]);
+                            h[u] = act[k + 3 * hid + j] * tc[u];
+                        }
+                    }
+                    return List.of(new Nd(c.shape, h, c.dtype), new Nd(c.shape, c2, c.dtype), new Nd(gates.shape, act, c.dtype),
+                            new Nd(c.shape, tc, c.dtype));
+                })
                 .noGradient()
                 .f32(1e-5, 1e-6)
                 .error("c narrower than a gate", () -> RecurrentOps.lstmCell(Tensor.zeros(2, 8), Tensor.zeros(2, 3)),
@@ -57,77 +75,6 @@ final class RecurrentCellOps {
                         Tensor.zeros(new int[] {2, 2}, DType.FLOAT64)), "lstmCell", "float32", "float64")
                 .error("h of another shape", () -> RecurrentOps.lstmCell(Tensor.zeros(2, 8), Tensor.zeros(2, 2), Tensor.zeros(2, 3)),
                         "lstmCell", "h must be", "[2, 2]", "[2, 3]")
-                .build();
-    }
-
-    /** The forward cell in float64 from the gates' pre-activations [B, 4H] and c: {h', c', act, tanh(c')}. */
-    private static List<Nd> cellRef(double[] gates, Nd c) {
-        int rows = c.shape[0], hid = c.shape[1];
-        double[] act = new double[rows * 4 * hid], c2 = new double[rows * hid], tc = new double[rows * hid];
-        double[] h = new double[rows * hid];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < 4 * hid; j++) {
-                double x = gates[r * 4 * hid + j];
-                act[r * 4 * hid + j] = j / hid == 2 ? Math.tanh(x) : sigmoid(x);
-            }
-            for (int j = 0; j < hid; j++) {
-                int k = r * 4 * hid, u = r * hid + j;
-                c2[u] = act[k + hid + j] * c.data[u] + act[k + j] * act[k + 2 * hid + j];
-                tc[u] = Math.tanh(c2[u]);
-                h[u] = act[k + 3 * hid + j] * tc[u];
-            }
-        }
-        return List.of(new Nd(c.shape, h, c.dtype), new Nd(c.shape, c2, c.dtype), new Nd(new int[] {rows, 4 * hid}, act, c.dtype),
-                new Nd(c.shape, tc, c.dtype));
-    }
-
-    /** Inputs xp, [bias,] c, h, whhT: a sample without a bias has four. */
-    private static OpInfo step() {
-        return OpInfo.builder("lstmStep")
-                .exercises("LstmStep")
-                .samples(g -> {
-                    List<Sample> out = new ArrayList<>();
-                    for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-                        for (int[] bh : new int[][] {{1, 1}, {3, 5}, {7, 20}, {4, 37}, {13, 70}}) {
-                            int b = bh[0], hid = bh[1];
-                            for (boolean bias : new boolean[] {true, false}) {
-                                List<Tensor> in = new ArrayList<>(List.of(fill(g, dt, -2, 2, b, 4 * hid)));
-                                if (bias) in.add(fill(g, dt, -1, 1, 4 * hid));
-                                in.addAll(List.of(fill(g, dt, -2, 2, b, hid), fill(g, dt, -1, 1, b, hid),
-                                        fill(g, dt, -0.3, 0.3, hid, 4 * hid)));
-                                out.add(s(dt + " B=" + b + " H=" + hid + (bias ? "" : " no bias"), in));
-                            }
-                        }
-                    }
-                    return out;
-                })
-                .op((in, a) -> {
-                    int b = in.size() == 5 ? 1 : 0;
-                    return List.of(RecurrentOps.lstmStep(in.get(0), b == 1 ? in.get(1) : null, in.get(1 + b), in.get(2 + b),
-                            in.get(3 + b), null));
-                })
-                .ref((in, a) -> {
-                    int b = in.size() == 5 ? 1 : 0;
-                    Nd xp = in.get(0), c = in.get(1 + b), h = in.get(2 + b), w = in.get(3 + b);
-                    int rows = c.shape[0], hid = c.shape[1], width = 4 * hid;
-                    double[] pre = new double[rows * width];
-                    for (int r = 0; r < rows; r++) {
-                        for (int j = 0; j < width; j++) {
-                            double sum = xp.data[r * width + j] + (b == 1 ? in.get(1).data[j] : 0);
-                            for (int k = 0; k < hid; k++) sum += h.data[r * hid + k] * w.data[k * width + j];
-                            pre[r * width + j] = sum;
-                        }
-                    }
-                    return cellRef(pre, c);
-                })
-                .noGradient()
-                .f32(1e-4, 1e-5)
-                .error("whhT of another hidden size", () -> RecurrentOps.lstmStep(Tensor.zeros(2, 8), null, Tensor.zeros(2, 2),
-                        Tensor.zeros(2, 2), Tensor.zeros(3, 8), null), "lstmStep", "whhT", "[2, 8]", "[3, 8]")
-                .error("bias of another width", () -> RecurrentOps.lstmStep(Tensor.zeros(2, 8), Tensor.zeros(4), Tensor.zeros(2, 2),
-                        Tensor.zeros(2, 2), Tensor.zeros(2, 8), null), "lstmStep", "bias", "[8]", "[4]")
-                .error("h of another batch", () -> RecurrentOps.lstmStep(Tensor.zeros(2, 8), null, Tensor.zeros(2, 2),
-                        Tensor.zeros(3, 2), Tensor.zeros(2, 8), null), "lstmStep", "[2, 8]", "[3, 2]")
                 .build();
     }
 

@@ -137,7 +137,6 @@ public final class CudaBackend implements Backend {
             case Op.MaxPool m -> CudaConv.maxPool(this, m, out[0], out[1], in[0]);
             case Op.MaxPoolGrad m -> CudaConv.maxPoolGrad(this, m, out[0], in[0], in[1]);
             case Op.LstmCell l -> lstmCell(l, out, in);
-            case Op.LstmStep l -> lstmStep(l, out, in);
         }
     }
 
@@ -151,27 +150,6 @@ public final class CudaBackend implements Backend {
         } else {
             launch("lstm_cell_backward" + type, n, n, hid, ptr(in[0]), ptr(in[1]), ptr(in[2]), ptr(in[3]), ptr(in[4]), ptr(out[0]),
                     ptr(out[1]));
-        }
-    }
-
-    /**
-     * Op.LstmStep as its parts: the product through cuBLAS into a temporary, xp and the bias added
-     * to it, then Op.LstmCell's kernel (the CPU's reason to fuse, cache-resident gates and one
-     * parallel region a step, does not apply to a GPU).
-     */
-    private void lstmStep(Op.LstmStep op, Tensor[] out, Tensor[] in) {
-        int b = op.bias() ? 1 : 0;
-        Tensor xp = in[0], c = in[1 + b], h = in[2 + b], whhT = in[3 + b];
-        Storage storage = allocate(xp.dtype(), (int) xp.numel(), false);
-        try {
-            Tensor gates = Tensor.fromStorage(storage, Layout.contiguous(xp.layout().shape()));
-            CudaMatMul.matmul(this, gates, h, whhT);
-            var add = new Op.Binary(Op.BinaryKind.ADD);
-            binary(add, gates, gates, xp);
-            if (op.bias()) binary(add, gates, gates, in[1]);
-            lstmCell(new Op.LstmCell(false), out, new Tensor[] {gates, c});
-        } finally {
-            storage.release();
         }
     }
 

@@ -88,7 +88,6 @@ public final class CpuBackend implements Backend {
             case Op.MaxPool m -> ConvCpu.maxPool(m, out[0], out[1], in[0]);
             case Op.MaxPoolGrad m -> ConvCpu.maxPoolGrad(m, out[0], in[0], in[1]);
             case Op.LstmCell l -> LstmCpu.run(l, out, in);
-            case Op.LstmStep l -> LstmCpu.step(l, out, in);
         }
     }
 
