@@ -44,7 +44,7 @@ public final class Tensor {
     private Tensor grad;
     /**
      * True while {@link #grad} is a tensor autograd made and nobody outside autograd and the
-     * optimizers has been given: zeroing then returns its buffer to the pool instead of leaving it
+     * optimizers has been given: clearing it then returns its buffer to the pool instead of leaving it
      * to the garbage collector (an MLP's 400 KB weight gradient per step otherwise grows the heap,
      * and touching the new memory made some epochs 3x slower).
      */
@@ -105,14 +105,6 @@ public final class Tensor {
             @Override
             public Tensor gradForUpdate(Tensor leaf) {
                 return leaf.grad;
-            }
-
-            @Override
-            public void dropGrad(Tensor leaf) {
-                Tensor g = leaf.grad;
-                leaf.grad = null;
-                if (g != null && leaf.gradUnshared) g.storage.release();
-                leaf.gradUnshared = false;
             }
 
             @Override
@@ -409,13 +401,24 @@ public final class Tensor {
         return grad;
     }
 
-    /** Replaces the accumulated gradient (null clears it, as optimizers' zeroGrad does). */
+    /**
+     * Replaces the accumulated gradient (null clears it, as optimizers' zeroGrad does). Clearing a
+     * gradient nobody was handed ({@link #grad()} was not called since backward made it) gives its
+     * buffer back to the pool.
+     */
     public void setGrad(Tensor g) {
-        if (g != null && !java.util.Arrays.equals(g.layout.shape(), layout.shape())) {
+        if (g == null) {
+            Tensor old = grad;
+            grad = null;
+            if (old != null && gradUnshared) old.storage.release();
+            gradUnshared = false;
+            return;
+        }
+        if (!java.util.Arrays.equals(g.layout.shape(), layout.shape())) {
             throw new IllegalArgumentException("setGrad: gradient shape " + Shape.format(g.shape())
                     + " does not match the tensor's shape " + Shape.format(shape()));
         }
-        if (g != null && (g.dtype() != dtype() || !g.device().equals(device()))) {
+        if (g.dtype() != dtype() || !g.device().equals(device())) {
             throw new IllegalArgumentException("setGrad: gradient is " + g.dtype() + " on " + g.device()
                     + ", the tensor is " + dtype() + " on " + device());
         }

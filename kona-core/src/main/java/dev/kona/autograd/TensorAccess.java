@@ -22,14 +22,12 @@ public interface TensorAccess {
      */
     Object beginPass();
 
-    /** A leaf's gradient for an optimizer or a zeroing pass that keeps no reference to it. */
-    Tensor gradForUpdate(Tensor leaf);
-
     /**
-     * Clears a leaf's gradient; when the gradient was only ever seen by autograd and by
-     * {@link #gradForUpdate} callers, its buffer goes back to the backend's pool.
+     * A leaf's gradient for an optimizer, clipping or a zeroing pass that keeps no reference to it:
+     * unlike {@link Tensor#grad()} this does not mark it handed out, so clearing it later
+     * ({@link Tensor#setGrad} with null) still returns its buffer to the pool.
      */
-    void dropGrad(Tensor leaf);
+    Tensor gradForUpdate(Tensor leaf);
 
     /** Runs a leaf's hooks on a gradient that is returned rather than accumulated. */
     Tensor leafHooks(Tensor leaf, Tensor grad);

@@ -361,7 +361,7 @@ public abstract class Module {
 
     /** Clears the gradient of every parameter (sets it to null, as PyTorch's default). */
     public final void zeroGrad() {
-        for (Tensor p : parameters()) TensorAccess.get().dropGrad(p);
+        for (Tensor p : parameters()) p.setGrad(null);
     }
 
     // ---------------------------------------------------------------- state dict

@@ -153,7 +153,7 @@ public abstract class Optimizer {
     /** Sets every parameter's gradient to null (PyTorch's {@code zero_grad(set_to_none=True)}). */
     public void zeroGrad() {
         for (ParamGroup g : groups) {
-            for (Tensor p : g.params()) TensorAccess.get().dropGrad(p);
+            for (Tensor p : g.params()) p.setGrad(null);
         }
     }
 
