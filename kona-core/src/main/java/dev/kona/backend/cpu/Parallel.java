@@ -81,7 +81,7 @@ public final class Parallel {
         if (n <= 0) return;
         int t = threads;
         int chunks = (int) Math.min(t, Math.max(1L, n / (long) Math.max(1, grain)));
-        if (chunks <= 1 || Thread.currentThread() instanceof Worker) {
+        if (chunks <= 1 || Thread.currentThread() instanceof Worker || CompilerLoad.busy()) {
             body.run(0, n);
             return;
         }

@@ -2,7 +2,9 @@ package dev.kona.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,5 +56,19 @@ class ParallelTest {
             throw new IllegalStateException("chunk at " + s);
         }));
         assertEquals(true, e.getMessage().startsWith("chunk at "));
+    }
+
+    @Test
+    void theCompilerCountsAsBusyFromHalfACoreOfCompilation() {
+        assertTrue(CompilerLoad.busy(11, 20_000_000L), "11 ms of compilation in 20 ms");
+        assertFalse(CompilerLoad.busy(10, 20_000_000L), "10 ms of compilation in 20 ms is half a core, not more");
+        assertFalse(CompilerLoad.busy(0, 20_000_000L));
+        assertTrue(CompilerLoad.busy(40, 20_000_000L), "two compiler threads at once");
+    }
+
+    @Test
+    void theTestsRunWithoutYieldingToTheCompiler() {
+        // Surefire sets kona.yieldToCompiler=false so that the 1-vs-2-thread tests use the workers.
+        assertFalse(CompilerLoad.busy(), "CompilerLoad must be off in the tests");
     }
 }
