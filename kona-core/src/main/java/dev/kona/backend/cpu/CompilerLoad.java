@@ -22,9 +22,14 @@ final class CompilerLoad {
 
     private CompilerLoad() {}
 
+    /** The JVM's compilation monitor, or null where it has none (or a trimmed runtime lacks java.management). */
     private static CompilationMXBean monitor() {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit : null;
+        try {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit : null;
+        } catch (LinkageError | RuntimeException e) {
+            return null;
+        }
     }
 
     static boolean busy() {
