@@ -1,7 +1,6 @@
 package dev.kona.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,7 +19,6 @@ final class VMath {
     private VMath() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
@@ -104,9 +102,5 @@ final class VMath {
         float s = 0f;
         for (int i = 0; i < S.length(); i++) s += v.lane(i);
         return s;
-    }
-
-    static {
-        if (SI.length() != S.length()) throw new IllegalStateException("VMath: int and float species differ in lanes");
     }
 }
