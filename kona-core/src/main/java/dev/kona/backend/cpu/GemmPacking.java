@@ -81,10 +81,17 @@ final class GemmPacking {
         }
     }
 
-    // A masked access whose whole vector would pass the end of its array takes the Vector API's
-    // lane-by-lane bounds check, which C2 does not always intrinsify (it then allocates a boolean
-    // mask per call, seen after the convolution kernels had run); so the tail of a row that ends
-    // within 16 floats of the array's end is copied with scalars instead.
+    /**
+     * Whether a masked tail at {@code s} / {@code d} may use vectors: a masked access whose whole
+     * vector would pass the end of its array takes the Vector API's lane-by-lane bounds check,
+     * which C2 does not always intrinsify (it then allocates a boolean mask per call, seen after
+     * the convolution kernels had run), so a tail that ends within 16 floats of the array's end
+     * is copied with scalars instead.
+     */
+    private static boolean tailFits(float[] src, int s, float[] dst, int d) {
+        return s + 16 <= src.length && d + 16 <= dst.length;
+    }
+
     private static void packRows(float[] src, int s, int rs, int rows, int cols,
                                  float[] dst, int d, int ld, int width) {
         int vec = cols & ~15;
@@ -97,7 +104,7 @@ final class GemmPacking {
             int so = s + r * rs, dr = d + r * ld;
             for (int c = 0; c < vec; c += 16) FloatVector.fromArray(S, src, so + c).intoArray(dst, dr + c);
             if (partial) {
-                if (so + vec + 16 <= src.length && dr + vec + 16 <= dst.length) {
+                if (tailFits(src, so + vec, dst, dr + vec)) {
                     FloatVector v = FloatVector.fromArray(S, src, so + vec, tail);
                     if (padFully) v.intoArray(dst, dr + vec);
                     else v.intoArray(dst, dr + vec, tail);
@@ -121,7 +128,7 @@ final class GemmPacking {
             int so = s + r * lds, dr = d + r * ldd;
             for (int c = 0; c < vec; c += 16) FloatVector.fromArray(S, src, so + c).intoArray(dst, dr + c);
             if (cols == vec) continue;
-            if (so + vec + 16 <= src.length && dr + vec + 16 <= dst.length) {
+            if (tailFits(src, so + vec, dst, dr + vec)) {
                 FloatVector.fromArray(S, src, so + vec, tail).intoArray(dst, dr + vec, tail);
             } else {
                 for (int c = vec; c < cols; c++) dst[dr + c] = src[so + c];
