@@ -10,7 +10,6 @@ import dev.kona.autograd.GradMode;
 import dev.kona.testing.TensorAssert;
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,24 +41,14 @@ class ConvKernelsTest {
         return List.of(y.detach(), x.grad());
     }
 
-    private static void sameForAnyThreadCount(String what, Supplier<List<Tensor>> f) {
-        Kona.setNumThreads(1);
-        List<Tensor> one = f.get();
-        for (int threads : new int[] {2, 4}) {
-            Kona.setNumThreads(threads);
-            List<Tensor> other = f.get();
-            for (int i = 0; i < one.size(); i++) TensorAssert.assertBitEqual(one.get(i), other.get(i), what + " result " + i + ", " + threads + " threads");
-        }
-    }
-
     @Test
     void resultsDoNotDependOnTheThreadCount() {
         var g = new Generator(3);
         Tensor x = Tensor.randn(g, 10, 16, 13, 14), w = Tensor.randn(g, 24, 16, 3, 3).mul(0.1);
-        sameForAnyThreadCount("Winograd 3x3", () -> convStep(x, w, new int[] {1}, new int[] {1}));
-        sameForAnyThreadCount("Winograd 3x3, padding 3 (scattered input gradient)", () -> convStep(x, w, new int[] {1}, new int[] {3}));
-        sameForAnyThreadCount("im2col, stride 2", () -> convStep(x, w, new int[] {2}, new int[] {1}));
-        sameForAnyThreadCount("max pooling", () -> poolStep(x));
+        TensorAssert.assertSameForAnyThreadCount("Winograd 3x3", () -> convStep(x, w, new int[] {1}, new int[] {1}));
+        TensorAssert.assertSameForAnyThreadCount("Winograd 3x3, padding 3 (scattered input gradient)", () -> convStep(x, w, new int[] {1}, new int[] {3}));
+        TensorAssert.assertSameForAnyThreadCount("im2col, stride 2", () -> convStep(x, w, new int[] {2}, new int[] {1}));
+        TensorAssert.assertSameForAnyThreadCount("max pooling", () -> poolStep(x));
     }
 
     /** Bytes a warmed-up call allocates (inside a memory scope, so that its tensors reuse earlier buffers). */

@@ -9,7 +9,6 @@ import dev.kona.testing.Nd;
 import dev.kona.testing.OpInfo;
 import dev.kona.testing.TensorAssert;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,18 +31,6 @@ class FusedKernelsTest {
         Tensor y = F.layerNorm(x, new int[] {x0.size(-1)}, w, b, 1e-5);
         List<Tensor> g = Autograd.grad(List.of(y), List.of(x, w, b), List.of(y.sin().detach()), false, createGraph);
         return List.of(y.detach(), g.get(0).detach(), g.get(1).detach(), g.get(2).detach());
-    }
-
-    private static void sameForAnyThreadCount(String what, Supplier<List<Tensor>> f) {
-        Kona.setNumThreads(1);
-        List<Tensor> one = f.get();
-        for (int threads : new int[] {2, 4}) {
-            Kona.setNumThreads(threads);
-            List<Tensor> other = f.get();
-            for (int i = 0; i < one.size(); i++) {
-                TensorAssert.assertBitEqual(one.get(i), other.get(i), what + " result " + i + ", " + threads + " threads");
-            }
-        }
     }
 
     @Test
@@ -84,9 +71,9 @@ class FusedKernelsTest {
     void resultsDoNotDependOnTheThreadCount() {
         var g = new Generator(6);
         Tensor x = Tensor.randn(g, 300, 256), w = Tensor.randn(g, 256), b = Tensor.randn(g, 256);
-        sameForAnyThreadCount("layerNorm", () -> layerNormStep(x, w, b, false));
+        TensorAssert.assertSameForAnyThreadCount("layerNorm", () -> layerNormStep(x, w, b, false));
         Tensor big = Tensor.randn(g, 5, 70001);
-        sameForAnyThreadCount("dropout", () -> {
+        TensorAssert.assertSameForAnyThreadCount("dropout", () -> {
             Tensor in = big.detach().requiresGrad(true);
             Tensor y = F.dropout(in, 0.3, true, new Generator(9));
             y.backward(y.cos());

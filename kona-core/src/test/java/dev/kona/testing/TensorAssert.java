@@ -3,9 +3,12 @@ package dev.kona.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kona.DType;
+import dev.kona.Kona;
 import dev.kona.Tensor;
 import dev.kona.testing.OpInfo.Tol;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
 
 /** Compares Kona tensors with reference arrays: dtype, shape, then values within a tolerance. */
 public final class TensorAssert {
@@ -53,6 +56,22 @@ public final class TensorAssert {
             fail(context + ": " + bad + " of " + e.length + " values differ (rtol " + tol.rtol() + ", atol " + tol.atol()
                     + "); first at " + Arrays.toString(idx) + ": got " + a[first] + ", expected "
                     + Ref.castValue(e[first], DType.FLOAT64, expected.dtype) + (worst > 0 ? "; largest error " + worst : ""));
+        }
+    }
+
+    /**
+     * Runs {@code f} on 1, 2 and 4 threads and asserts every result bit-equal to the 1-thread one.
+     * Leaves the thread count at 4: callers restore it.
+     */
+    public static void assertSameForAnyThreadCount(String what, Supplier<List<Tensor>> f) {
+        Kona.setNumThreads(1);
+        List<Tensor> one = f.get();
+        for (int threads : new int[] {2, 4}) {
+            Kona.setNumThreads(threads);
+            List<Tensor> other = f.get();
+            for (int i = 0; i < one.size(); i++) {
+                assertBitEqual(one.get(i), other.get(i), what + " result " + i + ", " + threads + " threads");
+            }
         }
     }
 
