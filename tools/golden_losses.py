@@ -8,33 +8,15 @@
 # extreme logits to check stability. Non-finite numbers are written as the strings "nan", "inf",
 # "-inf" so that the file stays standard JSON. The Java tests never run Python.
 import json
-import math
 import sys
 
 import torch
 import torch.nn.functional as F
 
+from golden_json import tensor
+
 torch.manual_seed(0)
 f32, f64 = torch.float32, torch.float64
-
-
-def enc(v):
-    if isinstance(v, bool):
-        return 1.0 if v else 0.0
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
-
-
-def tensor(t):
-    return {
-        "dtype": str(t.dtype).replace("torch.", ""),
-        "shape": list(t.shape),
-        "data": [enc(v) for v in t.detach().reshape(-1).tolist()],
-    }
 
 
 def none_or(t):
