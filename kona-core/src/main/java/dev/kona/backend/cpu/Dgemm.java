@@ -59,11 +59,11 @@ public final class Dgemm {
         if (threads == 1 || 4L * m * n * k < Sgemm.PARALLEL_MIN_FLOPS) { // a double flop costs ~2 float ones
             compute(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
         } else if ((n + NR - 1) / NR >= 2 * threads) {
-            int cols = NR * Math.max(1, (n + NR - 1) / NR / threads);
+            int cols = NR * (((n + NR - 1) / NR + threads - 1) / threads);
             Sgemm.forBlocks(threads, (n + cols - 1) / cols, u -> compute(0, m, u * cols,
                     Math.min(n, (u + 1) * cols), k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate));
         } else {
-            int rows = MR * Math.max(1, (m + MR - 1) / MR / threads);
+            int rows = MR * (((m + MR - 1) / MR + threads - 1) / threads);
             Sgemm.forBlocks(threads, (m + rows - 1) / rows, u -> compute(u * rows,
                     Math.min(m, (u + 1) * rows), 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs,
                     c, cOff, ldc, accumulate));
