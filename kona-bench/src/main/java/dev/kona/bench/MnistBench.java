@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,22 +33,35 @@ import java.util.Map;
  * per epoch (mean of the epochs, first included, for every framework) and test accuracy. Peers
  * run at 1 and 2 threads and keep their faster run. Also reports the time from JVM start to
  * the first training step.
+ *
+ * <p>Every run, Kona's included, is a fresh process: Kona trains each batch size in a new JVM
+ * (this class's {@link #main}) with the flags and class path of the running one. Run in this
+ * JVM, the batch 128 run would find the kernels compiled by the batch 32 one, a warm-up the
+ * peers' processes do not get.
  */
 public final class MnistBench {
     private MnistBench() {}
 
     /** One framework's run at one batch size. */
-    record Run(String framework, int batch, int threads, double secondsPerEpoch, double accuracy) {}
+    record Run(String framework, int batch, int threads, double secondsPerEpoch, List<Double> epochSeconds,
+               double accuracy, double firstStepMs) {}
 
-    private static double firstStepMs = Double.NaN;
-
-    private static Run kona(TrainTest mnist, int batch, int epochs) {
+    /**
+     * The Kona side of one run, in its own JVM: args are batch, epochs and threads; prints one
+     * JSON line shaped like the peers' ({@code epoch_seconds}, {@code accuracy}) plus
+     * {@code first_step_ms}, the time from JVM start to the first training step.
+     */
+    public static void main(String[] args) {
+        int batch = Integer.parseInt(args[0]), epochs = Integer.parseInt(args[1]);
+        Kona.setNumThreads(Integer.parseInt(args[2]));
+        TrainTest mnist = Mnist.load();
         Kona.manualSeed(42);
         Tensor xTrain = mnist.train().x().to(DType.FLOAT32).div(255);
         var model = new Sequential(new Input(28, 28), new Flatten(), new Dense(128, "relu"), new Dropout(0.2),
                 new Dense(10, "softmax"));
         model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
         List<Double> seconds = new ArrayList<>();
+        double[] firstStepMs = {Double.NaN};
         Callback timer = new Callback() {
             long start;
 
@@ -58,8 +72,8 @@ public final class MnistBench {
 
             @Override
             public void onTrainBatchBegin(int b, Map<String, Double> logs) {
-                if (Double.isNaN(firstStepMs)) {
-                    firstStepMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                if (Double.isNaN(firstStepMs[0])) {
+                    firstStepMs[0] = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
                 }
             }
 
@@ -72,8 +86,25 @@ public final class MnistBench {
         // The test images are scaled after training: nothing before the first step should be
         // work the first step does not need (issue 4 times JVM start to the first step).
         Tensor xTest = mnist.test().x().to(DType.FLOAT32).div(255);
-        double acc = model.evaluate(xTest, mnist.test().y()).get("accuracy");
-        return new Run("kona", batch, Kona.numThreads(), seconds.stream().mapToDouble(d -> d).average().orElse(0), acc);
+        double acc = model.evaluate(xTest, mnist.test().y(), 32, 0).get("accuracy");
+        ObjectNode out = new ObjectMapper().createObjectNode();
+        var list = out.putArray("epoch_seconds");
+        seconds.forEach(list::add);
+        out.put("accuracy", acc);
+        out.put("first_step_ms", Math.round(firstStepMs[0]));
+        System.out.println(out);
+    }
+
+    private static Run kona(int batch, int epochs, int threads) {
+        var cmd = new ArrayList<String>();
+        cmd.add(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MnistBench.class.getName(),
+                Integer.toString(batch), Integer.toString(epochs), Integer.toString(threads)));
+        Run run = readRun("kona", batch, threads, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
+        if (run == null) throw new IllegalStateException("bench mnist: the Kona run at batch " + batch + " printed no result");
+        return run;
     }
 
     private static Run peer(String framework, int batch, int epochs, int maxThreads) {
@@ -89,45 +120,56 @@ public final class MnistBench {
             pb.environment().put("TF_NUM_INTRAOP_THREADS", t);
             pb.environment().put("TF_NUM_INTEROP_THREADS", t);
             pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-            try {
-                Process p = pb.start();
-                try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (!line.startsWith("{")) continue;
-                        JsonNode n = new ObjectMapper().readTree(line);
-                        if (n.has("error")) {
-                            System.err.println("bench mnist: " + n.get("error").asText());
-                            continue;
-                        }
-                        double sum = 0;
-                        for (JsonNode s : n.get("epoch_seconds")) sum += s.asDouble();
-                        Run run = new Run(framework, batch, threads, sum / n.get("epoch_seconds").size(),
-                                n.get("accuracy").asDouble());
-                        System.err.printf(Locale.ROOT, "%s batch %d threads %d: %.2f s/epoch, accuracy %.4f%n", framework,
-                                batch, threads, run.secondsPerEpoch(), run.accuracy());
-                        if (best == null || run.secondsPerEpoch() < best.secondsPerEpoch()) best = run;
-                    }
-                }
-                p.waitFor();
-            } catch (IOException e) {
-                System.err.println("bench mnist: cannot run python3: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Run run = readRun(framework, batch, threads, pb);
+            if (run != null && (best == null || run.secondsPerEpoch() < best.secondsPerEpoch())) best = run;
         }
         return best;
     }
 
+    /** Starts one run's process and reads its JSON result line; null when it printed none. */
+    private static Run readRun(String framework, int batch, int threads, ProcessBuilder pb) {
+        Run run = null;
+        try {
+            Process p = pb.start();
+            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (!line.startsWith("{")) continue;
+                    JsonNode n = new ObjectMapper().readTree(line);
+                    if (n.has("error")) {
+                        System.err.println("bench mnist: " + n.get("error").asText());
+                        continue;
+                    }
+                    List<Double> epochs = new ArrayList<>();
+                    for (JsonNode e : n.get("epoch_seconds")) epochs.add(e.asDouble());
+                    run = new Run(framework, batch, threads, epochs.stream().mapToDouble(d -> d).average().orElse(0),
+                            epochs, n.get("accuracy").asDouble(),
+                            n.has("first_step_ms") ? n.get("first_step_ms").asDouble() : Double.NaN);
+                    System.err.printf(Locale.ROOT, "%s batch %d threads %d: %.2f s/epoch (epochs %s), accuracy %.4f%n",
+                            framework, batch, threads, run.secondsPerEpoch(), epochSeconds(epochs), run.accuracy());
+                }
+            }
+            p.waitFor();
+        } catch (IOException e) {
+            System.err.println("bench mnist: cannot run " + pb.command().getFirst() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return run;
+    }
+
+    private static String epochSeconds(List<Double> epochs) {
+        var sb = new StringBuilder();
+        for (double e : epochs) sb.append(sb.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.2f", e));
+        return sb.toString();
+    }
+
     public static void run(int epochs) {
-        TrainTest mnist = Mnist.load();
+        Mnist.load(); // fetched and checked once here, so that no child run does it
         int threads = Kona.numThreads();
         List<Run> kona = new ArrayList<>();
-        for (int batch : new int[] {32, 128}) {
-            Run r = kona(mnist, batch, epochs);
-            System.err.printf(Locale.ROOT, "kona batch %d: %.2f s/epoch, accuracy %.4f%n", batch, r.secondsPerEpoch(), r.accuracy());
-            kona.add(r);
-        }
+        for (int batch : new int[] {32, 128}) kona.add(kona(batch, epochs, threads));
+        double firstStepMs = kona.getFirst().firstStepMs();
         var mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("bench", "mnist");
