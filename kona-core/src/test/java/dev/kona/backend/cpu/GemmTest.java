@@ -110,6 +110,39 @@ class GemmTest {
         }
     }
 
+    /**
+     * A row of C is the same bit for bit whether it is computed alone or with any number of other
+     * rows: the rows that land in a full 6-row sliver, a 2- or 4-row sliver or an edge tile all
+     * sum in the same order (batch-size invariance: predicting one example or a batch agrees).
+     */
+    @Test
+    void sgemmRowDoesNotDependOnRowCount() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int[] kn : new int[][] {{300, 10}, {300, 40}, {300, 64}, {800, 100}, {50, 200}}) {
+            int k = kn[0], n = kn[1], rows = 37;
+            float[] a = randomFloats(rnd, rows * k), b = randomFloats(rnd, k * n), c0 = randomFloats(rnd, rows * n);
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] all = c0.clone();
+                Sgemm.sgemm(rows, n, k, a, 0, k, 1, b, 0, n, 1, all, 0, n, accumulate);
+                for (int first = 0; first < rows; first += 5) {
+                    for (int m : new int[] {1, 2, 3, 4, 5, 7, 8}) {
+                        if (first + m > rows) continue;
+                        float[] part = new float[m * n];
+                        System.arraycopy(c0, first * n, part, 0, m * n);
+                        Sgemm.sgemm(m, n, k, a, first * k, k, 1, b, 0, n, 1, part, 0, n, accumulate);
+                        for (int i = 0; i < m * n; i++) {
+                            if (Float.floatToRawIntBits(part[i]) != Float.floatToRawIntBits(all[first * n + i])) {
+                                fail("k=" + k + " n=" + n + " accumulate=" + accumulate + ": row " + (first + i / n)
+                                        + " col " + i % n + " is " + part[i] + " in a product of " + m + " rows, "
+                                        + all[first * n + i] + " in one of " + rows);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void sgemmAllocatesNothingOnceWarm() {
         Parallel.setThreads(1);
