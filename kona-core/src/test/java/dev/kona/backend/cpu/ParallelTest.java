@@ -59,11 +59,19 @@ class ParallelTest {
     }
 
     @Test
-    void theCompilerCountsAsBusyFromHalfACoreOfCompilation() {
-        assertTrue(CompilerLoad.busy(11, 20_000_000L), "11 ms of compilation in 20 ms");
-        assertFalse(CompilerLoad.busy(10, 20_000_000L), "10 ms of compilation in 20 ms is half a core, not more");
-        assertFalse(CompilerLoad.busy(0, 20_000_000L));
-        assertTrue(CompilerLoad.busy(40, 20_000_000L), "two compiler threads at once");
+    void onTwoCoresTheCompilerCountsAsBusyFromHalfACoreOfCompilation() {
+        assertTrue(CompilerLoad.busy(11, 20_000_000L, 2), "11 ms of compilation in 20 ms");
+        assertFalse(CompilerLoad.busy(10, 20_000_000L, 2), "10 ms of compilation in 20 ms is half a core, not more");
+        assertFalse(CompilerLoad.busy(0, 20_000_000L, 2));
+        assertTrue(CompilerLoad.busy(40, 20_000_000L, 2), "two compiler threads at once");
+        assertTrue(CompilerLoad.busy(0, 20_000_000L, 1), "one core: the pool has no second core anyway");
+    }
+
+    @Test
+    void withFourCoresOrMoreTheCompilerLeavesRoomForThePool() {
+        assertFalse(CompilerLoad.busy(40, 20_000_000L, 4), "two compiler threads leave 2 of 4 cores");
+        assertTrue(CompilerLoad.busy(51, 20_000_000L, 4), "more than 2.5 cores compiling");
+        assertFalse(CompilerLoad.busy(60, 20_000_000L, 16));
     }
 
     @Test
