@@ -111,6 +111,26 @@ class GemmTest {
     }
 
     /**
+     * Few rows of A against a row-major B read B in place instead of packing it; the sums are the
+     * same, so the bits must equal those of the same product with B stored transposed (packed).
+     */
+    @Test
+    void sgemmReadingBInPlaceGivesThePackedBits() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int[] s : new int[][] {{1, 784, 128}, {2, 50, 64}, {4, 300, 192}, {5, 20, 64}, {32, 784, 128}, {48, 800, 130}, {7, 64, 1024}}) {
+            int m = s[0], k = s[1], n = s[2];
+            float[] a = randomFloats(rnd, m * k), rowMajor = randomFloats(rnd, k * (n + 3)), colMajor = new float[k * n];
+            for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) colMajor[j * k + p] = rowMajor[p * (n + 3) + j];
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] c0 = randomFloats(rnd, m * n), inPlace = c0.clone(), packed = c0.clone();
+                Sgemm.sgemm(m, n, k, a, 0, k, 1, rowMajor, 0, n + 3, 1, inPlace, 0, n, accumulate);
+                Sgemm.sgemm(m, n, k, a, 0, k, 1, colMajor, 0, 1, k, packed, 0, n, accumulate);
+                assertArrayEquals(packed, inPlace, m + "x" + k + "x" + n + " accumulate=" + accumulate);
+            }
+        }
+    }
+
+    /**
      * A row of C is the same bit for bit whether it is computed alone or with any number of other
      * rows: the rows that land in a full 6-row sliver, a 2- or 4-row sliver or an edge tile all
      * sum in the same order (batch-size invariance: predicting one example or a batch agrees).
