@@ -11,7 +11,8 @@ import java.util.function.IntConsumer;
  * block of KC x NC stays in L2), then 6-row slivers of A (kept in L1) against each 64-column B
  * panel ({@link SgemmKernel}). A is packed {@link #MC} rows at a time and B a block at a time,
  * transposed layouts included (16 x 16 in-register transposes), so a caller never materializes
- * a transposed copy.
+ * a transposed copy. A row-major B is read in place instead when A has at most
+ * {@link #DIRECT_B_MAX_ROWS} rows.
  *
  * <p>Results are bit-identical for every thread count: threads split C into disjoint blocks and
  * every C element is summed in p order with the same fixed K blocking, whoever computes it.
