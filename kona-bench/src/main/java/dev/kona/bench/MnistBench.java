@@ -146,7 +146,7 @@ public final class MnistBench {
                             epochs, n.get("accuracy").asDouble(),
                             n.has("first_step_ms") ? n.get("first_step_ms").asDouble() : Double.NaN);
                     System.err.printf(Locale.ROOT, "%s batch %d threads %d: %.2f s/epoch (epochs %s), accuracy %.4f%n",
-                            framework, batch, threads, run.secondsPerEpoch(), epochSeconds(epochs), run.accuracy());
+                            framework, batch, threads, run.secondsPerEpoch(), epochSeconds(run.epochSeconds()), run.accuracy());
                 }
             }
             p.waitFor();
