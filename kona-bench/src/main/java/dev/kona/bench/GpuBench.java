@@ -1,6 +1,5 @@
 package dev.kona.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kona.DType;
@@ -11,10 +10,6 @@ import dev.kona.MemoryScope;
 import dev.kona.Tensor;
 import dev.kona.data.DatasetCache;
 import dev.kona.data.Mnist;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -251,35 +246,21 @@ public final class GpuBench {
                 "--data", DatasetCache.root().resolve("mnist").toString(), "--epochs", Integer.toString(sizes.epochs()),
                 "--train-limit", Integer.toString(sizes.trainLimit())));
         var pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        var mapper = new ObjectMapper();
-        try {
-            Process p = pb.start();
-            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (!line.startsWith("{")) continue;
-                    JsonNode n = mapper.readTree(line);
-                    if (n.has("error") || n.has("warning")) {
-                        System.err.println("bench gpu: peer: " + (n.has("error") ? n.get("error") : n.get("warning")).asText());
-                    } else if (n.has("device_name")) {
-                        info[0] = n.get("device_name").asText();
-                        info[1] = n.get("peer").asText();
-                        System.err.println("bench gpu: peer " + info[1] + " (torch " + n.path("torch").asText() + ") on " + info[0]);
-                    } else if (n.has("name")) {
-                        var pr = new PeerResult(n.get("ms").asDouble(), n.path("accuracy").asDouble(Double.NaN),
-                                n.path("first_epoch_ms").asDouble(Double.NaN));
-                        out.put(n.get("name").asText(), pr);
-                        System.err.printf(Locale.ROOT, "peer %-20s %10.4f ms%n", n.get("name").asText(), pr.ms());
-                    }
-                }
+        int rc = Peers.jsonLines(pb, "python3 " + script, n -> {
+            if (n.has("error") || n.has("warning")) {
+                System.err.println("bench gpu: peer: " + (n.has("error") ? n.get("error") : n.get("warning")).asText());
+            } else if (n.has("device_name")) {
+                info[0] = n.get("device_name").asText();
+                info[1] = n.get("peer").asText();
+                System.err.println("bench gpu: peer " + info[1] + " (torch " + n.path("torch").asText() + ") on " + info[0]);
+            } else if (n.has("name")) {
+                var pr = new PeerResult(n.get("ms").asDouble(), n.path("accuracy").asDouble(Double.NaN),
+                        n.path("first_epoch_ms").asDouble(Double.NaN));
+                out.put(n.get("name").asText(), pr);
+                System.err.printf(Locale.ROOT, "peer %-20s %10.4f ms%n", n.get("name").asText(), pr.ms());
             }
-            int rc = p.waitFor();
-            if (rc != 0) System.err.println("bench gpu: peer exited with " + rc);
-        } catch (IOException e) {
-            System.err.println("bench gpu: cannot run python3 " + script + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        });
+        if (rc != 0 && rc != Peers.NOT_RUN) System.err.println("bench gpu: peer exited with " + rc);
         return info;
     }
 

@@ -16,11 +16,7 @@ import dev.kona.train.FitOptions;
 import dev.kona.train.Flatten;
 import dev.kona.train.Input;
 import dev.kona.train.Sequential;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,34 +124,22 @@ public final class MnistBench {
 
     /** Starts one run's process and reads its JSON result line; null when it printed none. */
     private static Run readRun(String framework, int batch, int threads, ProcessBuilder pb) {
-        Run run = null;
-        try {
-            Process p = pb.start();
-            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (!line.startsWith("{")) continue;
-                    JsonNode n = new ObjectMapper().readTree(line);
-                    if (n.has("error")) {
-                        System.err.println("bench mnist: " + n.get("error").asText());
-                        continue;
-                    }
-                    List<Double> epochs = new ArrayList<>();
-                    for (JsonNode e : n.get("epoch_seconds")) epochs.add(e.asDouble());
-                    run = new Run(framework, batch, threads, epochs.stream().mapToDouble(d -> d).average().orElse(0),
-                            epochs, n.get("accuracy").asDouble(),
-                            n.has("first_step_ms") ? n.get("first_step_ms").asDouble() : Double.NaN);
-                    System.err.printf(Locale.ROOT, "%s batch %d threads %d: %.2f s/epoch (epochs %s), accuracy %.4f%n",
-                            framework, batch, threads, run.secondsPerEpoch(), epochSeconds(run.epochSeconds()), run.accuracy());
-                }
+        Run[] run = {null};
+        Peers.jsonLines(pb, pb.command().getFirst(), n -> {
+            if (n.has("error")) {
+                System.err.println("bench mnist: " + n.get("error").asText());
+                return;
             }
-            p.waitFor();
-        } catch (IOException e) {
-            System.err.println("bench mnist: cannot run " + pb.command().getFirst() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return run;
+            List<Double> epochs = new ArrayList<>();
+            for (JsonNode e : n.get("epoch_seconds")) epochs.add(e.asDouble());
+            Run r = new Run(framework, batch, threads, epochs.stream().mapToDouble(d -> d).average().orElse(0),
+                    epochs, n.get("accuracy").asDouble(),
+                    n.has("first_step_ms") ? n.get("first_step_ms").asDouble() : Double.NaN);
+            System.err.printf(Locale.ROOT, "%s batch %d threads %d: %.2f s/epoch (epochs %s), accuracy %.4f%n",
+                    framework, batch, threads, r.secondsPerEpoch(), epochSeconds(r.epochSeconds()), r.accuracy());
+            run[0] = r;
+        });
+        return run[0];
     }
 
     private static String epochSeconds(List<Double> epochs) {

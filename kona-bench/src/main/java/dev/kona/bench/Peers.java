@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs the peer frameworks (NumPy/OpenBLAS, PyTorch CPU) on the same workloads through
@@ -63,40 +64,55 @@ public final class Peers {
             pb.environment().put("OPENBLAS_NUM_THREADS", t);
             pb.environment().put("OMP_NUM_THREADS", t);
             pb.environment().put("MKL_NUM_THREADS", t);
-            try {
-                Process p = pb.start();
-                var mapper = new ObjectMapper();
-                try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (!line.startsWith("{")) continue;
-                        JsonNode n = mapper.readTree(line);
-                        if (n.has("error")) {
-                            System.err.println("bench: peer " + peer + ": " + n.get("error").asText());
-                            continue;
-                        }
-                        String name = n.get("name").asText();
-                        double ms = n.get("ms").asDouble();
-                        PeerTime prev = best.get(name);
-                        Map<String, Double> extra = new java.util.LinkedHashMap<>();
-                        n.fields().forEachRemaining(f -> {
-                            if (!f.getKey().equals("name") && !f.getKey().equals("ms") && f.getValue().isNumber()) {
-                                extra.put(f.getKey(), f.getValue().asDouble());
-                            }
-                        });
-                        if (prev == null || ms < prev.ms()) best.put(name, new PeerTime(ms, threads, extra));
-                    }
+            int threadsUsed = threads;
+            int rc = jsonLines(pb, "python3 for peer " + peer, n -> {
+                if (n.has("error")) {
+                    System.err.println("bench: peer " + peer + ": " + n.get("error").asText());
+                    return;
                 }
-                int rc = p.waitFor();
-                if (rc != 0) System.err.println("bench: peer " + peer + " at " + threads + " threads exited with " + rc);
-            } catch (IOException e) {
-                System.err.println("bench: cannot run python3 for peer " + peer + ": " + e.getMessage());
-                return best;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return best;
-            }
+                String name = n.get("name").asText();
+                double ms = n.get("ms").asDouble();
+                PeerTime prev = best.get(name);
+                Map<String, Double> extra = new java.util.LinkedHashMap<>();
+                n.fields().forEachRemaining(f -> {
+                    if (!f.getKey().equals("name") && !f.getKey().equals("ms") && f.getValue().isNumber()) {
+                        extra.put(f.getKey(), f.getValue().asDouble());
+                    }
+                });
+                if (prev == null || ms < prev.ms()) best.put(name, new PeerTime(ms, threadsUsed, extra));
+            });
+            if (rc == NOT_RUN) return best;
+            if (rc != 0) System.err.println("bench: peer " + peer + " at " + threads + " threads exited with " + rc);
         }
         return best;
+    }
+
+    /** What {@link #jsonLines} returns when the process could not be run to its end. */
+    static final int NOT_RUN = Integer.MIN_VALUE;
+
+    /**
+     * Starts {@code pb} and hands every line of its standard output that is a JSON object to
+     * {@code line}; other lines (a peer's own logging) are skipped. Returns the exit code, or
+     * {@link #NOT_RUN} (after saying so, naming {@code what}) when it could not be started or read,
+     * or the wait was interrupted.
+     */
+    static int jsonLines(ProcessBuilder pb, String what, Consumer<JsonNode> line) {
+        try {
+            Process p = pb.start();
+            var mapper = new ObjectMapper();
+            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String text;
+                while ((text = r.readLine()) != null) {
+                    if (text.startsWith("{")) line.accept(mapper.readTree(text));
+                }
+            }
+            return p.waitFor();
+        } catch (IOException e) {
+            System.err.println("bench: cannot run " + what + ": " + e.getMessage());
+            return NOT_RUN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return NOT_RUN;
+        }
     }
 }
