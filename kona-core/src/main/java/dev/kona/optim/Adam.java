@@ -18,6 +18,7 @@ import java.util.Map;
  *   v = beta2 * v + (1 - beta2) * g * g                (second moment)
  *   vmax = max(vmax, v); use vmax for v                (amsgrad)
  *   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ *   p = p - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + eps)   (epsHat: Keras, TensorFlow)
  * </pre>
  * {@link AdamW} is the same with decoupled weight decay.
  *
@@ -29,20 +30,26 @@ public final class Adam extends Optimizer {
 
     /** The hyper-parameters of Adam and AdamW; the component names are the keys of a {@link ParamGroup}. */
     public record Options(double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad,
-                          boolean maximize) {
+                          boolean maximize, boolean epsHat) {
         /** PyTorch's Adam defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, no decay. */
-        public static final Options DEFAULTS = new Options(1e-3, 0.9, 0.999, 1e-8, 0, false, false);
+        public static final Options DEFAULTS = new Options(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false);
 
-        public Options lr(double v) { return new Options(v, beta1, beta2, eps, weightDecay, amsgrad, maximize); }
-        public Options betas(double b1, double b2) { return new Options(lr, b1, b2, eps, weightDecay, amsgrad, maximize); }
-        public Options beta1(double v) { return new Options(lr, v, beta2, eps, weightDecay, amsgrad, maximize); }
-        public Options beta2(double v) { return new Options(lr, beta1, v, eps, weightDecay, amsgrad, maximize); }
-        public Options eps(double v) { return new Options(lr, beta1, beta2, v, weightDecay, amsgrad, maximize); }
-        public Options weightDecay(double v) { return new Options(lr, beta1, beta2, eps, v, amsgrad, maximize); }
+        public Options lr(double v) { return new Options(v, beta1, beta2, eps, weightDecay, amsgrad, maximize, epsHat); }
+        public Options betas(double b1, double b2) { return new Options(lr, b1, b2, eps, weightDecay, amsgrad, maximize, epsHat); }
+        public Options beta1(double v) { return new Options(lr, v, beta2, eps, weightDecay, amsgrad, maximize, epsHat); }
+        public Options beta2(double v) { return new Options(lr, beta1, v, eps, weightDecay, amsgrad, maximize, epsHat); }
+        public Options eps(double v) { return new Options(lr, beta1, beta2, v, weightDecay, amsgrad, maximize, epsHat); }
+        public Options weightDecay(double v) { return new Options(lr, beta1, beta2, eps, v, amsgrad, maximize, epsHat); }
         /** Normalise by the largest second moment seen so far (Reddi et al., 2018). */
-        public Options amsgrad(boolean v) { return new Options(lr, beta1, beta2, eps, weightDecay, v, maximize); }
+        public Options amsgrad(boolean v) { return new Options(lr, beta1, beta2, eps, weightDecay, v, maximize, epsHat); }
         /** Ascend the objective instead of descending it. */
-        public Options maximize(boolean v) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad, v); }
+        public Options maximize(boolean v) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad, v, epsHat); }
+        /**
+         * Add {@code eps} to {@code sqrt(v)} before the bias correction, as Keras and TensorFlow do
+         * (the paper's epsilon-hat), rather than after it, as PyTorch does. Early steps differ
+         * most: at step 1, Keras's 1e-7 acts like PyTorch's 3.2e-6.
+         */
+        public Options epsHat(boolean v) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, v); }
 
         Map<String, Object> toMap() {
             var m = new LinkedHashMap<String, Object>();
@@ -53,6 +60,7 @@ public final class Adam extends Optimizer {
             m.put("weightDecay", weightDecay);
             m.put("amsgrad", amsgrad);
             m.put("maximize", maximize);
+            m.put("epsHat", epsHat);
             return m;
         }
     }
@@ -109,7 +117,7 @@ public final class Adam extends Optimizer {
     static void update(Optimizer o, ParamGroup g, boolean decoupled) {
         double lr = g.lr(), beta1 = g.getDouble("beta1"), beta2 = g.getDouble("beta2"), eps = g.getDouble("eps");
         double weightDecay = g.getDouble("weightDecay");
-        boolean amsgrad = g.getBoolean("amsgrad"), maximize = g.getBoolean("maximize");
+        boolean amsgrad = g.getBoolean("amsgrad"), maximize = g.getBoolean("maximize"), epsHat = g.getBoolean("epsHat");
         for (Tensor p : g.params()) {
             Tensor grad = TensorAccess.get().gradForUpdate(p);
             if (grad == null) continue;
@@ -117,8 +125,10 @@ public final class Adam extends Optimizer {
             Tensor m = buffer(st, "expAvg", p), v = buffer(st, "expAvgSq", p);
             long step = st.step() + 1;
             st.setStep(step);
+            // lr/bc1 * m / (sqrt(v) + epsHat) * bc2Sqrt == lr/bc1 * m / (sqrt(v)/bc2Sqrt + epsHat/bc2Sqrt)
+            double stepEps = epsHat ? eps / Math.sqrt(1 - Math.pow(beta2, step)) : eps;
             if (fusable(p, grad)) {
-                var op = new Op.AdamStep(lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step);
+                var op = new Op.AdamStep(lr, beta1, beta2, stepEps, weightDecay, decoupled, amsgrad, maximize, step);
                 OptimizerOps.adamStep(op, p, grad, m, v, amsgrad ? buffer(st, "maxExpAvgSq", p) : null);
                 continue;
             }
@@ -137,7 +147,7 @@ public final class Adam extends Optimizer {
             }
             double stepSize = lr / (1 - Math.pow(beta1, step));
             double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-            Tensor denom = second.sqrt().divInPlace(bc2Sqrt).addInPlace(eps);
+            Tensor denom = second.sqrt().divInPlace(bc2Sqrt).addInPlace(stepEps);
             p.addInPlace(m.div(denom).mulInPlace(-stepSize));
         }
     }

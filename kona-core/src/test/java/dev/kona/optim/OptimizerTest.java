@@ -113,7 +113,7 @@ class OptimizerTest {
         var first = new ParamGroup(p.subList(0, 2));
         assertMessage("SGD: invalid lr -1.0, expected lr >= 0 (param group 1)",
                 () -> new SGD(List.of(first, new ParamGroup(p.subList(2, 4)).set("lr", -1)), SGD.options()));
-        assertMessage("Adam: unknown hyper-parameter 'betas' (param group 1); expected one of lr, beta1, beta2, eps, weightDecay, amsgrad, maximize",
+        assertMessage("Adam: unknown hyper-parameter 'betas' (param group 1); expected one of lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, epsHat",
                 () -> new Adam(List.of(new ParamGroup(p.subList(0, 2)), new ParamGroup(p.subList(2, 4)).set("betas", 0.9))));
         assertMessage("Adam: hyper-parameter 'amsgrad' must be a boolean, got 1.0",
                 () -> new Adam(List.of(new ParamGroup(p, Map.of("amsgrad", 1)))));
@@ -138,7 +138,7 @@ class OptimizerTest {
         assertEquals(0.8, backbone.getDouble("beta1"));
         assertEquals(0.95, head.getDouble("beta2"));
         assertEquals(false, head.getBoolean("amsgrad"));
-        assertEquals(List.of("lr", "beta1", "beta2", "eps", "weightDecay", "amsgrad", "maximize"), List.copyOf(opt.defaults().keySet()));
+        assertEquals(List.of("lr", "beta1", "beta2", "eps", "weightDecay", "amsgrad", "maximize", "epsHat"), List.copyOf(opt.defaults().keySet()));
         assertEquals(1e-2, new AdamW(p).defaults().get("weightDecay"));
         assertEquals(1e-3, new SGD(p, SGD.options()).defaults().get("lr"));
         assertEquals(2e-3, new NAdam(p).defaults().get("lr"));
