@@ -54,6 +54,11 @@ public enum Activations {
         return kerasName;
     }
 
+    /** Whether each output element depends on its input element alone (all but the softmaxes). */
+    public boolean elementwise() {
+        return this != SOFTMAX && this != LOG_SOFTMAX;
+    }
+
     /** Applies the function. */
     public Tensor apply(Tensor x) {
         return switch (this) {

@@ -184,6 +184,38 @@ class KerasConvRnnLayersTest {
         assertTrue(got.sub(expected).abs().max().item() < 1e-5, "conv1d");
     }
 
+    /**
+     * With 8 or more input channels a conv layer runs channels first and applies an elementwise
+     * activation before permuting back; the softmaxes, which act along the channels-last axis,
+     * after. Either way the layer equals its linear output with the activation applied.
+     */
+    @Test
+    void activationsOfChannelsFirstConvolutionsActOnTheChannelsLastResult() {
+        for (String activation : List.of("relu", "tanh", "softmax", "log_softmax")) {
+            for (int rank : new int[] {1, 2}) {
+                Kona.manualSeed(21);
+                ConvLayer conv = rank == 2 ? new Conv2D(6, 3, activation) : new Conv1D(6, 3, activation);
+                Tensor x = (rank == 2 ? Tensor.randn(2, 6, 5, 9) : Tensor.randn(2, 7, 9)).requiresGrad(true);
+                Tensor y = conv.call(x);
+                Tensor g = Tensor.randn(y.shape());
+                y.mul(g).sum().backward();
+                Tensor x2 = x.detach().copy().requiresGrad(true);
+                Tensor k2 = conv.kernel().detach().copy().requiresGrad(true), b2 = conv.bias().detach().copy().requiresGrad(true);
+                Tensor linear = rank == 2
+                        ? dev.kona.nn.F.conv2d(x2.permute(0, 3, 1, 2), k2.permute(3, 2, 0, 1), b2, new int[] {1}, "valid",
+                                new int[] {1}, 1).permute(0, 2, 3, 1)
+                        : dev.kona.nn.F.conv1d(x2.permute(0, 2, 1), k2.permute(2, 1, 0), b2, 1, "valid", 1, 1).permute(0, 2, 1);
+                Tensor y2 = Activations.get(activation).apply(linear);
+                y2.mul(g).sum().backward();
+                String w = activation + " conv" + rank + "d";
+                assertTrue(y.sub(y2).abs().max().item() < 1e-5, w + ": output");
+                assertTrue(x.grad().sub(x2.grad()).abs().max().item() < 1e-4, w + ": input gradient");
+                assertTrue(conv.kernel().grad().sub(k2.grad()).abs().max().item() < 1e-4, w + ": kernel gradient");
+                assertTrue(conv.bias().grad().sub(b2.grad()).abs().max().item() < 1e-4, w + ": bias gradient");
+            }
+        }
+    }
+
     @Test
     void badArgumentsAreNamed() {
         assertThrows(IllegalArgumentException.class, () -> new Conv2D(4, 3, 1, "full", "relu"));
