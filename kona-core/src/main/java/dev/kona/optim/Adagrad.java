@@ -13,7 +13,7 @@ import java.util.Map;
  *   g = g + weightDecay * p
  *   clr = lr / (1 + (t - 1) * lrDecay)
  *   s = s + g * g                                (s starts at initialAccumulatorValue)
- *   p = p - clr * g / (sqrt(s) + eps)
+ *   p = p - clr * g / (sqrt(s) + eps)          (epsInsideSqrt, Keras: sqrt(s + eps))
  * </pre>
  *
  * <pre>{@code
@@ -24,17 +24,19 @@ public final class Adagrad extends Optimizer {
 
     /** Adagrad's hyper-parameters; the component names are the keys of a {@link ParamGroup}. */
     public record Options(double lr, double lrDecay, double weightDecay, double initialAccumulatorValue, double eps,
-                          boolean maximize) {
+                          boolean maximize, boolean epsInsideSqrt) {
         /** PyTorch's defaults: lr 1e-2, eps 1e-10. */
-        public static final Options DEFAULTS = new Options(1e-2, 0, 0, 0, 1e-10, false);
+        public static final Options DEFAULTS = new Options(1e-2, 0, 0, 0, 1e-10, false, false);
 
-        public Options lr(double v) { return new Options(v, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize); }
-        public Options lrDecay(double v) { return new Options(lr, v, weightDecay, initialAccumulatorValue, eps, maximize); }
-        public Options weightDecay(double v) { return new Options(lr, lrDecay, v, initialAccumulatorValue, eps, maximize); }
+        public Options lr(double v) { return new Options(v, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize, epsInsideSqrt); }
+        public Options lrDecay(double v) { return new Options(lr, v, weightDecay, initialAccumulatorValue, eps, maximize, epsInsideSqrt); }
+        public Options weightDecay(double v) { return new Options(lr, lrDecay, v, initialAccumulatorValue, eps, maximize, epsInsideSqrt); }
         /** The starting value of the sum of squared gradients. */
-        public Options initialAccumulatorValue(double v) { return new Options(lr, lrDecay, weightDecay, v, eps, maximize); }
-        public Options eps(double v) { return new Options(lr, lrDecay, weightDecay, initialAccumulatorValue, v, maximize); }
-        public Options maximize(boolean v) { return new Options(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, v); }
+        public Options initialAccumulatorValue(double v) { return new Options(lr, lrDecay, weightDecay, v, eps, maximize, epsInsideSqrt); }
+        public Options eps(double v) { return new Options(lr, lrDecay, weightDecay, initialAccumulatorValue, v, maximize, epsInsideSqrt); }
+        public Options maximize(boolean v) { return new Options(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, v, epsInsideSqrt); }
+        /** Divide by {@code sqrt(s + eps)}, as Keras does, rather than by {@code sqrt(s) + eps}, as PyTorch does. */
+        public Options epsInsideSqrt(boolean v) { return new Options(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize, v); }
 
         Map<String, Object> toMap() {
             var m = new LinkedHashMap<String, Object>();
@@ -44,6 +46,7 @@ public final class Adagrad extends Optimizer {
             m.put("initialAccumulatorValue", initialAccumulatorValue);
             m.put("eps", eps);
             m.put("maximize", maximize);
+            m.put("epsInsideSqrt", epsInsideSqrt);
             return m;
         }
     }
@@ -100,7 +103,7 @@ public final class Adagrad extends Optimizer {
     protected void update(ParamGroup g) {
         double lr = g.lr(), lrDecay = g.getDouble("lrDecay"), weightDecay = g.getDouble("weightDecay");
         double eps = g.getDouble("eps");
-        boolean maximize = g.getBoolean("maximize");
+        boolean maximize = g.getBoolean("maximize"), epsInsideSqrt = g.getBoolean("epsInsideSqrt");
         for (Tensor p : g.params()) {
             Tensor grad = TensorAccess.get().gradForUpdate(p);
             if (grad == null) continue;
@@ -112,7 +115,7 @@ public final class Adagrad extends Optimizer {
             if (weightDecay != 0) gr = gr.add(p.mul(weightDecay));
             double clr = lr / (1 + (step - 1) * lrDecay);
             sum.addInPlace(gr.mul(gr));
-            Tensor std = sum.sqrt().addInPlace(eps);
+            Tensor std = epsInsideSqrt ? sum.add(eps).sqrt() : sum.sqrt().addInPlace(eps);
             p.addInPlace(gr.div(std).mulInPlace(-clr));
         }
     }

@@ -14,6 +14,7 @@ import java.util.Map;
  *   s = alpha * s + (1 - alpha) * g * g
  *   centered: a = a + (1 - alpha) * (g - a);  d = sqrt(s - a * a) + eps
  *   otherwise: d = sqrt(s) + eps
+ *   (epsInsideSqrt, Keras: d = sqrt(s - a * a + eps) and sqrt(s + eps))
  *   momentum > 0: b = momentum * b + g / d;  p = p - lr * b
  *   otherwise:    p = p - lr * g / d
  * </pre>
@@ -26,19 +27,21 @@ public final class RMSprop extends Optimizer {
 
     /** RMSprop's hyper-parameters; the component names are the keys of a {@link ParamGroup}. */
     public record Options(double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered,
-                          boolean maximize) {
+                          boolean maximize, boolean epsInsideSqrt) {
         /** PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8. */
-        public static final Options DEFAULTS = new Options(1e-2, 0.99, 1e-8, 0, 0, false, false);
+        public static final Options DEFAULTS = new Options(1e-2, 0.99, 1e-8, 0, 0, false, false, false);
 
-        public Options lr(double v) { return new Options(v, alpha, eps, weightDecay, momentum, centered, maximize); }
+        public Options lr(double v) { return new Options(v, alpha, eps, weightDecay, momentum, centered, maximize, epsInsideSqrt); }
         /** The smoothing constant of the squared-gradient average. */
-        public Options alpha(double v) { return new Options(lr, v, eps, weightDecay, momentum, centered, maximize); }
-        public Options eps(double v) { return new Options(lr, alpha, v, weightDecay, momentum, centered, maximize); }
-        public Options weightDecay(double v) { return new Options(lr, alpha, eps, v, momentum, centered, maximize); }
-        public Options momentum(double v) { return new Options(lr, alpha, eps, weightDecay, v, centered, maximize); }
+        public Options alpha(double v) { return new Options(lr, v, eps, weightDecay, momentum, centered, maximize, epsInsideSqrt); }
+        public Options eps(double v) { return new Options(lr, alpha, v, weightDecay, momentum, centered, maximize, epsInsideSqrt); }
+        public Options weightDecay(double v) { return new Options(lr, alpha, eps, v, momentum, centered, maximize, epsInsideSqrt); }
+        public Options momentum(double v) { return new Options(lr, alpha, eps, weightDecay, v, centered, maximize, epsInsideSqrt); }
         /** Normalise by an estimate of the gradient's variance instead of its second moment. */
-        public Options centered(boolean v) { return new Options(lr, alpha, eps, weightDecay, momentum, v, maximize); }
-        public Options maximize(boolean v) { return new Options(lr, alpha, eps, weightDecay, momentum, centered, v); }
+        public Options centered(boolean v) { return new Options(lr, alpha, eps, weightDecay, momentum, v, maximize, epsInsideSqrt); }
+        public Options maximize(boolean v) { return new Options(lr, alpha, eps, weightDecay, momentum, centered, v, epsInsideSqrt); }
+        /** Divide by {@code sqrt(v + eps)}, as Keras does, rather than by {@code sqrt(v) + eps}, as PyTorch does. */
+        public Options epsInsideSqrt(boolean v) { return new Options(lr, alpha, eps, weightDecay, momentum, centered, maximize, v); }
 
         Map<String, Object> toMap() {
             var m = new LinkedHashMap<String, Object>();
@@ -49,6 +52,7 @@ public final class RMSprop extends Optimizer {
             m.put("momentum", momentum);
             m.put("centered", centered);
             m.put("maximize", maximize);
+            m.put("epsInsideSqrt", epsInsideSqrt);
             return m;
         }
     }
@@ -89,6 +93,7 @@ public final class RMSprop extends Optimizer {
         double lr = g.lr(), alpha = g.getDouble("alpha"), eps = g.getDouble("eps");
         double weightDecay = g.getDouble("weightDecay"), momentum = g.getDouble("momentum");
         boolean centered = g.getBoolean("centered"), maximize = g.getBoolean("maximize");
+        boolean epsInsideSqrt = g.getBoolean("epsInsideSqrt");
         for (Tensor p : g.params()) {
             Tensor grad = TensorAccess.get().gradForUpdate(p);
             if (grad == null) continue;
@@ -98,15 +103,15 @@ public final class RMSprop extends Optimizer {
             Tensor gr = maximize ? grad.neg() : grad;
             if (weightDecay != 0) gr = gr.add(p.mul(weightDecay));
             squareAvg.mulInPlace(alpha).addInPlace(gr.mul(1 - alpha).mulInPlace(gr));
-            Tensor avg;
+            Tensor variance;
             if (centered) {
                 Tensor gradAvg = buffer(st, "gradAvg", p);
                 gradAvg.addInPlace(gr.sub(gradAvg).mulInPlace(1 - alpha));
-                avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
+                variance = squareAvg.sub(gradAvg.mul(gradAvg));
             } else {
-                avg = squareAvg.sqrt();
+                variance = squareAvg;
             }
-            avg.addInPlace(eps);
+            Tensor avg = epsInsideSqrt ? variance.add(eps).sqrt() : variance.sqrt().addInPlace(eps);
             if (momentum > 0) {
                 Tensor buf = buffer(st, "momentumBuffer", p);
                 buf.mulInPlace(momentum).addInPlace(gr.div(avg));

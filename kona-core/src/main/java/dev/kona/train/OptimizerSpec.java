@@ -23,9 +23,11 @@ import java.util.Locale;
  *
  * <p>Keras's defaults, which differ from PyTorch's: adam lr 0.001, epsilon 1e-7; sgd lr 0.01;
  * rmsprop lr 0.001, rho 0.9, epsilon 1e-7; adagrad lr 0.001, initial accumulator 0.1, epsilon
- * 1e-7; adamw lr 0.001, weight decay 0.004, epsilon 1e-7. Adam and AdamW add epsilon where Keras
- * does ({@link Adam.Options#epsHat}): PyTorch's placement changed the loss after the first step of
- * the MNIST convnet by 1e-3, a hundred times float32 noise.
+ * 1e-7; adamw lr 0.001, weight decay 0.004, epsilon 1e-7. Epsilon goes where Keras puts it: for
+ * Adam and AdamW before the bias correction ({@link Adam.Options#epsHat}), for RMSprop and Adagrad
+ * inside the square root ({@link RMSprop.Options#epsInsideSqrt}). PyTorch's placements changed the
+ * loss after the first step of the MNIST convnet by 1e-3 (Adam), a hundred times float32 noise;
+ * {@code KerasFitGoldenTest} checks every name against Keras step by step.
  */
 @FunctionalInterface
 public interface OptimizerSpec {
@@ -71,7 +73,7 @@ public interface OptimizerSpec {
     }
 
     static OptimizerSpec rmsprop(double learningRate) {
-        return params -> new RMSprop(params, RMSprop.options().lr(learningRate).alpha(0.9).eps(1e-7));
+        return params -> new RMSprop(params, RMSprop.options().lr(learningRate).alpha(0.9).eps(1e-7).epsInsideSqrt(true));
     }
 
     static OptimizerSpec adagrad() {
@@ -79,7 +81,7 @@ public interface OptimizerSpec {
     }
 
     static OptimizerSpec adagrad(double learningRate) {
-        return params -> new Adagrad(params, Adagrad.options().lr(learningRate).initialAccumulatorValue(0.1).eps(1e-7));
+        return params -> new Adagrad(params, Adagrad.options().lr(learningRate).initialAccumulatorValue(0.1).eps(1e-7).epsInsideSqrt(true));
     }
 
     static OptimizerSpec adamw() {

@@ -9,11 +9,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code Adam.Options.epsHat}: epsilon added to sqrt(v) before the bias correction, Keras's and
- * TensorFlow's Adam, against a float64 transcription of Keras's update. Gradients from 1e-9 to 1
+ * The optimizer options that put epsilon where Keras does, against float64 transcriptions of
+ * Keras 3's updates: {@code Adam.Options.epsHat} (added to sqrt(v) before the bias correction) and
+ * {@code epsInsideSqrt} of RMSprop (centered, with momentum) and Adagrad. Gradients from 1e-9 to 1
  * put some coordinates where epsilon dominates and some where it does not.
  */
-class AdamEpsHatTest {
+class KerasEpsilonTest {
     private static final double[] GRAD = {1e-9, -3e-8, 1e-7, -5e-7, 2e-6, 0.01, -0.3, 1.0};
     private static final double LR = 0.01, B1 = 0.9, B2 = 0.999, EPS = 1e-7, DECAY = 0.02;
 
@@ -67,6 +68,62 @@ class AdamEpsHatTest {
     void adamWWithEpsHatIsKerasAdamW() {
         assertClose(keras(6, true), kona(6, true, true), "fused float64");
         assertClose(keras(6, true), kona(6, true, false), "unfused");
+    }
+
+    /** Keras's centered RMSprop with momentum, rho 0.9, eps 1e-7, in float64. */
+    private static double[] kerasRmsprop(int steps) {
+        double rho = 0.9, momentum = 0.5;
+        double[] p = new double[GRAD.length], v = new double[GRAD.length], a = new double[GRAD.length], buf = new double[GRAD.length];
+        for (int i = 0; i < p.length; i++) p[i] = 0.5 - 0.1 * i;
+        for (int t = 1; t <= steps; t++) {
+            for (int i = 0; i < p.length; i++) {
+                double g = GRAD[i] * (1 + 0.5 * t);
+                v[i] = rho * v[i] + (1 - rho) * g * g;
+                a[i] = rho * a[i] + (1 - rho) * g;
+                double increment = LR * g / Math.sqrt(v[i] - a[i] * a[i] + EPS);
+                buf[i] = momentum * buf[i] + increment;
+                p[i] -= buf[i];
+            }
+        }
+        return p;
+    }
+
+    /** Keras's Adagrad (initial accumulator 0.1, eps 1e-7) in float64. */
+    private static double[] kerasAdagrad(int steps) {
+        double[] p = new double[GRAD.length], acc = new double[GRAD.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = 0.5 - 0.1 * i;
+            acc[i] = 0.1;
+        }
+        for (int t = 1; t <= steps; t++) {
+            for (int i = 0; i < p.length; i++) {
+                double g = GRAD[i] * (1 + 0.5 * t);
+                acc[i] += g * g;
+                p[i] -= LR * g / Math.sqrt(acc[i] + EPS);
+            }
+        }
+        return p;
+    }
+
+    private static double[] run(java.util.function.Function<List<Tensor>, Optimizer> make, int steps) {
+        double[] init = new double[GRAD.length];
+        for (int i = 0; i < init.length; i++) init[i] = 0.5 - 0.1 * i;
+        Tensor p = Tensor.of(init).requiresGrad(true), c = Tensor.of(GRAD);
+        Optimizer opt = make.apply(List.of(p));
+        for (int t = 1; t <= steps; t++) {
+            opt.zeroGrad();
+            p.mul(c.mul(1 + 0.5 * t)).sum().backward();
+            opt.step();
+        }
+        return p.detach().toDoubleArray();
+    }
+
+    @Test
+    void rmspropAndAdagradWithEpsInsideSqrtAreKeras() {
+        assertClose(kerasRmsprop(6), run(p -> new RMSprop(p, RMSprop.options().lr(LR).alpha(0.9).eps(EPS).centered(true)
+                .momentum(0.5).epsInsideSqrt(true)), 6), "rmsprop");
+        assertClose(kerasAdagrad(6), run(p -> new Adagrad(p, Adagrad.options().lr(LR).initialAccumulatorValue(0.1).eps(EPS)
+                .epsInsideSqrt(true)), 6), "adagrad");
     }
 
     @Test
