@@ -65,6 +65,26 @@ final class Strided {
         return true;
     }
 
+    /** The number of coalesced dimensions. */
+    int rank() {
+        return shape.length;
+    }
+
+    /** Size of coalesced dimension d. */
+    int size(int d) {
+        return shape[d];
+    }
+
+    /** Stride of operand k along coalesced dimension d. */
+    int stride(int k, int d) {
+        return strides[k][d];
+    }
+
+    /** Operand k's offset of the first element. */
+    int offset(int k) {
+        return offsets[k];
+    }
+
     /** Stride of operand k along the inner (last coalesced) dimension. */
     int innerStride(int k) {
         return strides[k][shape.length - 1];
