@@ -159,8 +159,11 @@ abstract sealed class ConvLayer extends Layer permits Conv1D, Conv2D {
         Tensor k = param("kernel");
         if (groups == 1 && inChannels < 8) return activation.apply(channelsLast(inputs, k, b));
         // The nn functional, channels first: NHWC -> NCHW, kernel [kh, kw, in, out] -> [out, in, kh, kw].
+        // A channels-last input is transposed once (blocked, in registers) rather than gathered
+        // with a stride of C by the forward and again by the weight gradient; an input that is a
+        // permuted channels-first result, as from the previous conv layer, is already contiguous.
         Tensor y = rank == 2
-                ? F.conv2d(inputs.permute(0, 3, 1, 2), k.permute(3, 2, 0, 1), b, strides, padding, dilationRate, groups)
+                ? F.conv2d(inputs.permute(0, 3, 1, 2).contiguous(), k.permute(3, 2, 0, 1), b, strides, padding, dilationRate, groups)
                 : F.conv1d(inputs.permute(0, 2, 1), k.permute(2, 1, 0), b, strides[0], padding, dilationRate[0], groups);
         // An elementwise activation runs on the contiguous channels-first result, before the permute
         // back: on the channels-last view it walked memory with a stride of H*W, and its gradient
