@@ -3,6 +3,8 @@ package dev.kona.backend.cpu;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Single-precision matrix multiply on the CPU: a packed, cache-blocked, register-tiled GEMM.
@@ -48,6 +50,12 @@ public final class Sgemm {
      * 784 44.5 -> 39.9 us, 8 x 256 x 256 12.8 -> 7.6 us; 64 rows even, 96 and 128 rows 3-5% slower.
      */
     static final int DIRECT_B_MAX_ROWS = 48;
+    /**
+     * Products with at most this many columns take {@link #narrow}: a 10-class output layer's
+     * forward product and weight gradient (32 x 128 by 128 x 10: 1.9 us through the 16-wide
+     * panels, see narrow).
+     */
+    static final int NARROW_MAX_COLS = 16;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -136,6 +144,16 @@ public final class Sgemm {
             return;
         }
         int threads = Parallel.threads();
+        if (packed == null && n <= NARROW_MAX_COLS) {
+            if (threads == 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS) {
+                narrow(0, m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+            } else {
+                int rows = MR * (((m + MR - 1) / MR + threads - 1) / threads);
+                forBlocks(threads, (m + rows - 1) / rows, u -> narrow(u * rows, Math.min(m, (u + 1) * rows), n, k,
+                        a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate));
+            }
+            return;
+        }
         if (threads == 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS) {
             compute(0, m, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, packed, c, cOff, ldc, accumulate);
             return;
@@ -158,6 +176,86 @@ public final class Sgemm {
                     Math.min(m, (u + 1) * rows), 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, packed,
                     c, cOff, ldc, accumulate));
         }
+    }
+
+    /**
+     * Rows [i0, i1) of C = A B (+ C) for n <= 16, any strides: each K block of B
+     * is packed into rows of 16 floats (zero-padded) and multiplied by twelve rows of A at a time,
+     * one accumulator vector per row, so that twelve chains of fused multiply-adds cover their
+     * latency; C is written with a lane mask, straight into place. The packed path staged every
+     * 6-row tile through a scratch copy and ran six chains. The K blocks, their order and the
+     * final add of C are the packed kernels' (each block summed from zero, then added to C), so
+     * the bits are the packed path's.
+     */
+    private static void narrow(int i0, int i1, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                               float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, boolean accumulate) {
+        Workspace ws = WORKSPACE.get();
+        float[] ap = ws.a(MC * KC), bp = ws.b(16 * Math.min(KC, k)), out = ws.tile;
+        VectorMask<Float> cols = SgemmKernel.S.indexInRange(0, n);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            GemmPacking.pack(b, bOff + pc * bRs, bRs, bCs, kc, n, bp, 0, 16, 16);
+            boolean add = accumulate || pc > 0;
+            for (int ic = i0; ic < i1; ic += MC) {
+                // MC rows of A at a time, KC apart, as for the packed kernels (a transposed A
+                // packs in 16 x 16 register blocks only when there are 16 rows); rows past the
+                // last hold stale values, computed and never stored.
+                int mc = Math.min(MC, i1 - ic);
+                GemmPacking.pack(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap, 0, KC, kc);
+                for (int g = 0; g < mc; g += NARROW_ROWS) {
+                    narrowKernel(kc, ap, g * KC, bp, out);
+                    int ci = cOff + (ic + g) * ldc;
+                    for (int r = 0, mr = Math.min(NARROW_ROWS, mc - g); r < mr; r++, ci += ldc) {
+                        FloatVector v = FloatVector.fromArray(SgemmKernel.S, out, 16 * r);
+                        if (ci + 16 <= c.length) {
+                            if (add) v = v.add(FloatVector.fromArray(SgemmKernel.S, c, ci, cols));
+                            v.intoArray(c, ci, cols);
+                        } else {
+                            // a whole vector would run past C's end
+                            for (int j = 0; j < n; j++) c[ci + j] = add ? out[16 * r + j] + c[ci + j] : out[16 * r + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Rows of A per {@link #narrowKernel}: one vector per row needs about twelve FMA chains to cover the latency. */
+    private static final int NARROW_ROWS = 12;
+
+    /** out[16 r ..] = sum_p a[ai + r KC + p] b[16 p ..] for r < 12, p < kc, each sum from zero in p order. */
+    private static void narrowKernel(int kc, float[] a, int ai, float[] b, float[] out) {
+        var s = SgemmKernel.S;
+        FloatVector z = FloatVector.zero(s);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z, c8 = z, c9 = z, c10 = z, c11 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(s, b, 16 * p);
+            int q = ai + p;
+            c0 = FloatVector.broadcast(s, a[q]).fma(bv, c0);
+            c1 = FloatVector.broadcast(s, a[q + KC]).fma(bv, c1);
+            c2 = FloatVector.broadcast(s, a[q + 2 * KC]).fma(bv, c2);
+            c3 = FloatVector.broadcast(s, a[q + 3 * KC]).fma(bv, c3);
+            c4 = FloatVector.broadcast(s, a[q + 4 * KC]).fma(bv, c4);
+            c5 = FloatVector.broadcast(s, a[q + 5 * KC]).fma(bv, c5);
+            c6 = FloatVector.broadcast(s, a[q + 6 * KC]).fma(bv, c6);
+            c7 = FloatVector.broadcast(s, a[q + 7 * KC]).fma(bv, c7);
+            c8 = FloatVector.broadcast(s, a[q + 8 * KC]).fma(bv, c8);
+            c9 = FloatVector.broadcast(s, a[q + 9 * KC]).fma(bv, c9);
+            c10 = FloatVector.broadcast(s, a[q + 10 * KC]).fma(bv, c10);
+            c11 = FloatVector.broadcast(s, a[q + 11 * KC]).fma(bv, c11);
+        }
+        c0.intoArray(out, 0);
+        c1.intoArray(out, 16);
+        c2.intoArray(out, 32);
+        c3.intoArray(out, 48);
+        c4.intoArray(out, 64);
+        c5.intoArray(out, 80);
+        c6.intoArray(out, 96);
+        c7.intoArray(out, 112);
+        c8.intoArray(out, 128);
+        c9.intoArray(out, 144);
+        c10.intoArray(out, 160);
+        c11.intoArray(out, 176);
     }
 
     /**

@@ -131,6 +131,54 @@ class GemmTest {
     }
 
     /**
+     * The packed kernels' arithmetic, emulated in float: each K block of {@link Sgemm#KC} summed
+     * from zero by fused multiply-adds in p order, then added to C (or stored when not
+     * accumulating and the first block).
+     */
+    private static float[] blockedFma(int m, int n, int k, float[] a, float[] b, int bOff, int bRs, int bCs, float[] c0,
+                                      boolean accumulate) {
+        float[] c = c0.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int pc = 0; pc < k; pc += Sgemm.KC) {
+                    float acc = 0f;
+                    for (int p = pc; p < Math.min(k, pc + Sgemm.KC); p++) acc = Math.fma(a[i * k + p], b[bOff + p * bRs + j * bCs], acc);
+                    c[i * n + j] = accumulate || pc > 0 ? acc + c[i * n + j] : acc;
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Products with at most 16 columns take Sgemm.narrow (twelve rows against 16-wide rows of
+     * B); wider ones the packed panels. Both give the emulated packed arithmetic bit for bit:
+     * row- and column-major B, offsets, K past one block, accumulate, and rows enough to be split
+     * between threads.
+     */
+    @Test
+    void sgemmNarrowAndPackedGiveTheSameArithmetic() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (int[] s : new int[][] {{32, 128, 10}, {1, 300, 1}, {7, 800, 16}, {13, 5, 3}, {100, 50, 10}, {4000, 128, 10},
+                                    {6, 1, 16}, {25, 500, 40}}) {
+            int m = s[0], k = s[1], n = s[2];
+            for (int bOff : new int[] {0, 3}) {
+                float[] a = randomFloats(rnd, m * k), rowMajor = randomFloats(rnd, bOff + k * n), colMajor = new float[k * n];
+                for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) colMajor[j * k + p] = rowMajor[bOff + p * n + j];
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    float[] c0 = randomFloats(rnd, m * n), fromRows = c0.clone(), fromCols = c0.clone();
+                    String what = m + "x" + k + "x" + n + " bOff=" + bOff + " accumulate=" + accumulate;
+                    float[] expected = blockedFma(m, n, k, a, rowMajor, bOff, n, 1, c0, accumulate);
+                    Sgemm.sgemm(m, n, k, a, 0, k, 1, rowMajor, bOff, n, 1, fromRows, 0, n, accumulate);
+                    Sgemm.sgemm(m, n, k, a, 0, k, 1, colMajor, 0, 1, k, fromCols, 0, n, accumulate);
+                    assertArrayEquals(expected, fromRows, what + ", B row-major");
+                    assertArrayEquals(expected, fromCols, what + ", B column-major");
+                }
+            }
+        }
+    }
+
+    /**
      * A row of C is the same bit for bit whether it is computed alone or with any number of other
      * rows: the rows that land in a full 6-row sliver, a 2- or 4-row sliver or an edge tile all
      * sum in the same order (batch-size invariance: predicting one example or a batch agrees).
