@@ -275,11 +275,11 @@ final class ElementwiseCpu {
 
     /**
      * A float32 copy whose two inner dimensions swap strides (out's last is 1, src's one before
-     * last is 1), such as NHWC data into NCHW: 16 x 16 blocks transposed in registers
-     * ({@link GemmPacking#transpose16}), the edges element by element. False, having done nothing,
-     * for any other layout or a block smaller than 16 x 16. The strided gather it replaces read
-     * one element per cache line (about 2 ns each when a Keras Conv2D's channels-last input went
-     * channels first).
+     * last is 1), such as NHWC data into NCHW, by GEMM's transposed packing ({@link
+     * GemmPacking#packTransposed}: 16 x 16 blocks in registers, the edges element by element), 16
+     * rows at a time. False, having done nothing, for any other layout or a block smaller than
+     * 16 x 16. The strided gather it replaces read one element per cache line (about 2 ns each
+     * when a Keras Conv2D's channels-last input went channels first).
      */
     private static boolean transposeF32(Strided plan, float[] src, float[] out) {
         int r = plan.rank();
@@ -297,19 +297,7 @@ final class ElementwiseCpu {
                     oo += i * plan.stride(0, d);
                 }
                 // out[oo + i*outRs + j] = src[so + i + j*srcCs] for the rows i of this block
-                int ie = Math.min(rows, ib + 16), cols16 = cols & ~15;
-                if (ie - ib == 16) {
-                    for (int jb = 0; jb < cols16; jb += 16) {
-                        GemmPacking.transpose16(src, so + jb * srcCs + ib, srcCs, out, oo + ib * outRs + jb, outRs);
-                    }
-                    for (int i = ib; i < ie; i++) {
-                        for (int j = cols16; j < cols; j++) out[oo + i * outRs + j] = src[so + i + j * srcCs];
-                    }
-                } else {
-                    for (int i = ib; i < ie; i++) {
-                        for (int j = 0; j < cols; j++) out[oo + i * outRs + j] = src[so + i + j * srcCs];
-                    }
-                }
+                GemmPacking.packTransposed(src, so + ib, srcCs, Math.min(16, rows - ib), cols, out, oo + ib * outRs, outRs, cols);
             }
         });
         return true;

@@ -137,7 +137,7 @@ final class GemmPacking {
     }
 
     /** Source column c is contiguous: element (r, c) at {@code src[s + r + c*cs]}. */
-    private static void packTransposed(float[] src, int s, int cs, int rows, int cols,
+    static void packTransposed(float[] src, int s, int cs, int rows, int cols,
                                        float[] dst, int d, int ld, int width) {
         int rows16 = rows & ~15, cols16 = cols & ~15;
         for (int r = 0; r < rows16; r += 16) {
