@@ -9,6 +9,7 @@ import dev.kona.nn.Loss;
 import dev.kona.nn.Module;
 import dev.kona.optim.Optimizer;
 import dev.kona.optim.ParamGroup;
+import dev.kona.train.schedules.LearningRateSchedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +57,7 @@ public class Model extends Layer {
     private final Map<String, Integer> localNames = new HashMap<>();
     private Compiled compiled;
     private Optimizer optimizer;
+    private long iterations;
     private boolean stopTraining;
     private History history;
 
@@ -248,6 +250,15 @@ public class Model extends Layer {
     }
 
     /**
+     * Configures training with an optimizer recipe and a loss and metrics by name, e.g.
+     * {@code compile(OptimizerSpec.adam(new CosineDecay(5e-3, 469)), "sparse_categorical_crossentropy", "accuracy")}.
+     * Returns this.
+     */
+    public final Model compile(OptimizerSpec optimizer, String loss, String... metrics) {
+        return compile(optimizer, List.of(KerasLoss.get(loss)), List.<Object>of((Object[]) metrics));
+    }
+
+    /**
      * Configures training with objects: an optimizer recipe, any {@link Loss} (a {@link KerasLoss},
      * or an nn loss such as {@code new CrossEntropyLoss()} on logits) and metrics. Returns this.
      */
@@ -260,6 +271,7 @@ public class Model extends Layer {
         if (optimizer == null) throw new IllegalArgumentException("compile: optimizer is null");
         compiled = new Compiled(null, optimizer, List.of(requireLoss(loss)), List.of((Object[]) metrics));
         this.optimizer = optimizer;
+        this.iterations = 0;
         return this;
     }
 
@@ -279,6 +291,7 @@ public class Model extends Layer {
         }
         compiled = new Compiled(optimizer, null, List.copyOf(losses), List.copyOf(metrics));
         this.optimizer = null;
+        this.iterations = 0;
         return this;
     }
 
@@ -328,8 +341,34 @@ public class Model extends Layer {
             List<Tensor> params = trainableWeights();
             if (params.isEmpty()) throw new IllegalStateException(describe() + " has no trainable weights to train");
             optimizer = compiled().spec().create(params);
+            iterations = 0;
         }
         return optimizer;
+    }
+
+    /**
+     * Optimizer steps applied since the optimizer was made (Keras's {@code optimizer.iterations}):
+     * a learning rate schedule gives the rate of the next step at this count.
+     */
+    public final long iterations() {
+        return iterations;
+    }
+
+    private LearningRateSchedule schedule() {
+        return compiled == null || compiled.spec() == null ? null : compiled.spec().schedule();
+    }
+
+    /** Before a training step: sets the rate the compiled schedule gives at {@link #iterations()}. */
+    final void applyLearningRateSchedule(Optimizer opt) {
+        LearningRateSchedule schedule = schedule();
+        if (schedule == null) return;
+        double lr = LearningRateSchedule.checkedAt(schedule, iterations);
+        for (ParamGroup g : opt.paramGroups()) g.setLr(lr);
+    }
+
+    /** After a training step was applied. */
+    final void countIteration() {
+        iterations++;
     }
 
     /** The optimizer (made by compile's recipe once the model is built), or null before. */
@@ -343,14 +382,20 @@ public class Model extends Layer {
         return optimizer;
     }
 
-    /** The learning rate of the optimizer's first parameter group. */
+    /** The learning rate of the optimizer's first parameter group; with a schedule, the rate of the next step. */
     public final double learningRate() {
-        return ensureOptimizer().paramGroups().getFirst().lr();
+        Optimizer opt = ensureOptimizer();
+        LearningRateSchedule schedule = schedule();
+        return schedule != null ? LearningRateSchedule.checkedAt(schedule, iterations) : opt.paramGroups().getFirst().lr();
     }
 
-    /** Sets the learning rate of every parameter group. */
+    /** Sets the learning rate of every parameter group; refused when the optimizer follows a schedule. */
     public final void setLearningRate(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("setLearningRate: expected a rate >= 0, got " + lr);
+        if (schedule() != null) {
+            throw new IllegalStateException("setLearningRate: the optimizer was compiled with the learning rate schedule "
+                    + schedule() + ", so its rate is not settable; compile with a fixed rate to set it");
+        }
         for (ParamGroup g : ensureOptimizer().paramGroups()) g.setLr(lr);
     }
 

@@ -481,7 +481,9 @@ final class Trainer {
             return false;
         }
         total.backward();
+        model.applyLearningRateSchedule(opt);
         opt.step();
+        model.countIteration();
         opt.zeroGrad();
         batchValues.commit();
         return true;

@@ -6,6 +6,7 @@ import dev.kona.Tensor;
 import dev.kona.testing.GoldenFile;
 import dev.kona.testing.OpInfo.Tol;
 import dev.kona.testing.TensorAssert;
+import dev.kona.train.schedules.KerasSchedules;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * weights, takes the same batches and must land on the same weights. One input channel is tiny, so
  * the weights reading it see gradients near 1e-7, where the placement of epsilon decides the step
  * (Keras adds it before Adam's bias correction; PyTorch's placement missed these weights by up to 4e-3).
+ * Two cases add a learning rate schedule, read at the count of steps already applied, as Keras does.
  */
 class KerasFitGoldenTest {
     private static final String FILE = "/golden/keras_fit.json";
@@ -41,7 +43,12 @@ class KerasFitGoldenTest {
         var model = new Sequential(new Input(9, 9, 3), new Conv2D(8, 3, "relu"), new Conv2D(6, 3, "relu"), new MaxPooling2D(2),
                 new Flatten(), new Dense(10, "relu"), new Dense(3, "softmax"));
         model.setWeights(tensors(GOLDEN.get("initial_weights")));
-        model.compile((String) c.get("optimizer"), "sparse_categorical_crossentropy");
+        OptimizerSpec optimizer = OptimizerSpec.get((String) c.get("optimizer"));
+        if (c.get("schedule") instanceof Map<?, ?> schedule) {
+            optimizer = optimizer.withSchedule(KerasSchedules.fromConfig((String) schedule.get("class"),
+                    (Map<String, Object>) schedule.get("config")));
+        }
+        model.compile(optimizer, "sparse_categorical_crossentropy");
         Tensor x = GoldenFile.tensor(GOLDEN.get("x")), y = GoldenFile.tensor(GOLDEN.get("y"));
         int batch = (int) dev.kona.testing.Json.num(GOLDEN.get("batch"));
         double[] losses = GoldenFile.doubles(c.get("losses"));
