@@ -72,6 +72,31 @@ class WinogradConvTest {
         for (int i = 0; i < 3; i++) assertClose(e.get(i).grad(), a.get(i).grad(), 2e-6, names[i] + " gradient");
     }
 
+    /**
+     * The transform buffers are reused from call to call on each thread. A convolution of an input
+     * full of NaN leaves NaN in them (larger geometry first, so every later buffer lies inside it);
+     * the smaller, clean convolutions after it must not read any of it, in any pass.
+     */
+    @Test
+    void reusedBuffersNeverLeakIntoALaterCall() {
+        var g = new Generator(21);
+        Tensor poisoned = Tensor.full(new int[] {4, 64, 30, 30}, Float.NaN).requiresGrad(true);
+        Tensor pw = Tensor.randn(g, 64, 64, 3, 3).requiresGrad(true);
+        F.conv2d(poisoned, pw, null, new int[] {1}, new int[] {1}, new int[] {1}, 1).sum().backward();
+        for (int pad = 0; pad <= 2; pad++) {
+            Tensor x0 = Tensor.randn(g, 3, 32, 7 + pad, 11), w0 = Tensor.randn(g, 16, 32, 3, 3).mul(0.2), b0 = Tensor.randn(g, 16);
+            List<Tensor> a = leaves(x0, w0, b0), e = leaves(x0, w0, b0);
+            Tensor ya = F.conv2d(a.get(0), a.get(1), a.get(2), new int[] {1}, new int[] {pad}, new int[] {1}, 1);
+            Tensor ye = im2colConv(e.get(0), e.get(1), e.get(2), pad);
+            assertClose(ye, ya, 2e-6, "output, padding " + pad);
+            Tensor gy = Tensor.randn(g, ye.shape());
+            ya.backward(gy);
+            ye.backward(gy);
+            String[] names = {"input", "weight", "bias"};
+            for (int i = 0; i < 3; i++) assertClose(e.get(i).grad(), a.get(i).grad(), 2e-6, names[i] + " gradient, padding " + pad);
+        }
+    }
+
     private static List<Tensor> leaves(Tensor... ts) {
         return java.util.Arrays.stream(ts).map(t -> t.detach().copy().requiresGrad(true)).toList();
     }
