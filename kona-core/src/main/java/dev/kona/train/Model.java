@@ -392,9 +392,10 @@ public class Model extends Layer {
     /** Sets the learning rate of every parameter group; refused when the optimizer follows a schedule. */
     public final void setLearningRate(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("setLearningRate: expected a rate >= 0, got " + lr);
-        if (schedule() != null) {
+        LearningRateSchedule schedule = schedule();
+        if (schedule != null) {
             throw new IllegalStateException("setLearningRate: the optimizer was compiled with the learning rate schedule "
-                    + schedule() + ", so its rate is not settable; compile with a fixed rate to set it");
+                    + schedule + ", so its rate is not settable; compile with a fixed rate to set it");
         }
         for (ParamGroup g : ensureOptimizer().paramGroups()) g.setLr(lr);
     }

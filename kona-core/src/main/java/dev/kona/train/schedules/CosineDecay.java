@@ -14,11 +14,11 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
         implements LearningRateSchedule {
 
     public CosineDecay {
-        LearningRateSchedule.requireNonNegative("CosineDecay", "initialLearningRate", initialLearningRate);
-        if (decaySteps <= 0) throw new IllegalArgumentException("CosineDecay: decaySteps must be > 0, got " + decaySteps);
-        LearningRateSchedule.requireNonNegative("CosineDecay", "alpha", alpha);
+        ScheduleArgs.nonNegative("CosineDecay", "initialLearningRate", initialLearningRate);
+        ScheduleArgs.positiveSteps("CosineDecay", "decaySteps", decaySteps);
+        ScheduleArgs.nonNegative("CosineDecay", "alpha", alpha);
         if (warmupSteps < 0) throw new IllegalArgumentException("CosineDecay: warmupSteps must be >= 0, got " + warmupSteps);
-        if (warmupSteps > 0) LearningRateSchedule.requireNonNegative("CosineDecay", "warmupTarget", warmupTarget);
+        if (warmupSteps > 0) ScheduleArgs.nonNegative("CosineDecay", "warmupTarget", warmupTarget);
     }
 
     /** Decays from {@code initialLearningRate} to 0 over {@code decaySteps}. */

@@ -9,13 +9,11 @@ public record CosineDecayRestarts(double initialLearningRate, long firstDecaySte
         implements LearningRateSchedule {
 
     public CosineDecayRestarts {
-        LearningRateSchedule.requireNonNegative("CosineDecayRestarts", "initialLearningRate", initialLearningRate);
-        if (firstDecaySteps <= 0) {
-            throw new IllegalArgumentException("CosineDecayRestarts: firstDecaySteps must be > 0, got " + firstDecaySteps);
-        }
-        LearningRateSchedule.requirePositive("CosineDecayRestarts", "tMul", tMul);
-        LearningRateSchedule.requireNonNegative("CosineDecayRestarts", "mMul", mMul);
-        LearningRateSchedule.requireNonNegative("CosineDecayRestarts", "alpha", alpha);
+        ScheduleArgs.nonNegative("CosineDecayRestarts", "initialLearningRate", initialLearningRate);
+        ScheduleArgs.positiveSteps("CosineDecayRestarts", "firstDecaySteps", firstDecaySteps);
+        ScheduleArgs.positive("CosineDecayRestarts", "tMul", tMul);
+        ScheduleArgs.nonNegative("CosineDecayRestarts", "mMul", mMul);
+        ScheduleArgs.nonNegative("CosineDecayRestarts", "alpha", alpha);
     }
 
     /** Keras's defaults: periods doubling ({@code tMul} 2), peaks kept ({@code mMul} 1), floor 0. */

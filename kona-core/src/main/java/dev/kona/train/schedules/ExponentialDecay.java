@@ -8,9 +8,9 @@ public record ExponentialDecay(double initialLearningRate, long decaySteps, doub
         implements LearningRateSchedule {
 
     public ExponentialDecay {
-        LearningRateSchedule.requireNonNegative("ExponentialDecay", "initialLearningRate", initialLearningRate);
-        if (decaySteps <= 0) throw new IllegalArgumentException("ExponentialDecay: decaySteps must be > 0, got " + decaySteps);
-        LearningRateSchedule.requireNonNegative("ExponentialDecay", "decayRate", decayRate);
+        ScheduleArgs.nonNegative("ExponentialDecay", "initialLearningRate", initialLearningRate);
+        ScheduleArgs.positiveSteps("ExponentialDecay", "decaySteps", decaySteps);
+        ScheduleArgs.nonNegative("ExponentialDecay", "decayRate", decayRate);
     }
 
     public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate) {
@@ -19,8 +19,6 @@ public record ExponentialDecay(double initialLearningRate, long decaySteps, doub
 
     @Override
     public double at(long step) {
-        double p = (double) step / decaySteps;
-        if (staircase) p = Math.floor(p);
-        return initialLearningRate * Math.pow(decayRate, p);
+        return initialLearningRate * Math.pow(decayRate, ScheduleArgs.periods(step, decaySteps, staircase));
     }
 }

@@ -8,9 +8,9 @@ public record InverseTimeDecay(double initialLearningRate, long decaySteps, doub
         implements LearningRateSchedule {
 
     public InverseTimeDecay {
-        LearningRateSchedule.requireNonNegative("InverseTimeDecay", "initialLearningRate", initialLearningRate);
-        if (decaySteps <= 0) throw new IllegalArgumentException("InverseTimeDecay: decaySteps must be > 0, got " + decaySteps);
-        LearningRateSchedule.requireNonNegative("InverseTimeDecay", "decayRate", decayRate);
+        ScheduleArgs.nonNegative("InverseTimeDecay", "initialLearningRate", initialLearningRate);
+        ScheduleArgs.positiveSteps("InverseTimeDecay", "decaySteps", decaySteps);
+        ScheduleArgs.nonNegative("InverseTimeDecay", "decayRate", decayRate);
     }
 
     public InverseTimeDecay(double initialLearningRate, long decaySteps, double decayRate) {
@@ -19,8 +19,6 @@ public record InverseTimeDecay(double initialLearningRate, long decaySteps, doub
 
     @Override
     public double at(long step) {
-        double p = (double) step / decaySteps;
-        if (staircase) p = Math.floor(p);
-        return initialLearningRate / (1 + decayRate * p);
+        return initialLearningRate / (1 + decayRate * ScheduleArgs.periods(step, decaySteps, staircase));
     }
 }

@@ -29,18 +29,4 @@ public interface LearningRateSchedule {
         }
         return lr;
     }
-
-    /** Fails unless {@code value > 0}, naming the schedule and the argument. */
-    static void requirePositive(String schedule, String argument, double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(schedule + ": " + argument + " must be > 0 (and finite), got " + value);
-        }
-    }
-
-    /** Fails unless {@code value >= 0} and finite, naming the schedule and the argument. */
-    static void requireNonNegative(String schedule, String argument, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(schedule + ": " + argument + " must be >= 0 (and finite), got " + value);
-        }
-    }
 }

@@ -25,7 +25,7 @@ public record PiecewiseConstantDecay(long[] boundaries, double[] values) impleme
                         + Arrays.toString(boundaries));
             }
         }
-        for (double v : values) LearningRateSchedule.requireNonNegative("PiecewiseConstantDecay", "every value", v);
+        for (double v : values) ScheduleArgs.nonNegative("PiecewiseConstantDecay", "every value", v);
         boundaries = boundaries.clone();
         values = values.clone();
     }

@@ -10,10 +10,10 @@ public record PolynomialDecay(double initialLearningRate, long decaySteps, doubl
         implements LearningRateSchedule {
 
     public PolynomialDecay {
-        LearningRateSchedule.requireNonNegative("PolynomialDecay", "initialLearningRate", initialLearningRate);
-        if (decaySteps <= 0) throw new IllegalArgumentException("PolynomialDecay: decaySteps must be > 0, got " + decaySteps);
-        LearningRateSchedule.requireNonNegative("PolynomialDecay", "endLearningRate", endLearningRate);
-        LearningRateSchedule.requireNonNegative("PolynomialDecay", "power", power);
+        ScheduleArgs.nonNegative("PolynomialDecay", "initialLearningRate", initialLearningRate);
+        ScheduleArgs.positiveSteps("PolynomialDecay", "decaySteps", decaySteps);
+        ScheduleArgs.nonNegative("PolynomialDecay", "endLearningRate", endLearningRate);
+        ScheduleArgs.nonNegative("PolynomialDecay", "power", power);
     }
 
     /** Keras's defaults: linear ({@code power} 1) down to 1e-4, no cycle. */
