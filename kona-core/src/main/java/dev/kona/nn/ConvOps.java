@@ -106,7 +106,7 @@ final class ConvOps {
     /** Channels from which Winograd's smaller products outweigh its transforms (see docs/ARCHITECTURE.md). */
     static final int WINOGRAD_MIN_CHANNELS = 16;
 
-    /** Whether a convolution takes the Winograd F(2x2, 3x3) path: 3x3, stride 1, no dilation, one group, enough channels. */
+    /** Whether a convolution takes the Winograd path: 3x3, stride 1, no dilation, one group, enough channels. */
     static boolean winograd(int[] k, int[] s, int[] d, int groups, int inC, int outC) {
         return k[0] == 3 && k[1] == 3 && s[0] == 1 && s[1] == 1 && d[0] == 1 && d[1] == 1 && groups == 1
                 && inC >= WINOGRAD_MIN_CHANNELS && outC >= WINOGRAD_MIN_CHANNELS;
@@ -114,7 +114,8 @@ final class ConvOps {
 
     /**
      * A 3x3, stride-1 convolution through the {@link Op.Conv3x3} primitive, which the CPU computes
-     * by Winograd F(2x2, 3x3): 2.25 times fewer multiplications than im2col's product.
+     * by Winograd F(2x2, 3x3) or, for float32 images of 8 and more, F(4x4, 3x3): 2.25 or 4 times
+     * fewer multiplications than im2col's product.
      */
     static Tensor winogradConv(Tensor x, Tensor weight, Pads p, int oh, int ow) {
         var op = new Op.Conv3x3(x.size(2), x.size(3), p.top(), p.left(), oh, ow, Op.ConvPass.FORWARD);

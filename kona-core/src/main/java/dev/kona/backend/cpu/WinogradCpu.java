@@ -7,16 +7,22 @@ import dev.kona.ops.Op;
 import java.util.Arrays;
 
 /**
- * {@link Op.Conv3x3} on the CPU by Winograd F(2x2, 3x3): the three passes fused over blocks of tile rows. A block's
- * transformed input and products (16 values per tile and channel, four times the image) are made,
- * multiplied and transformed back while they are in L2, instead of making a round trip through
- * memory for the whole batch between three separate kernels; the 16 products per block are small
- * GEMMs on cache-resident operands, which run near the core's peak.
+ * {@link Op.Conv3x3} on the CPU by Winograd F(2x2, 3x3), or F(4x4, 3x3) for float32 images of
+ * {@link #MIN_SIDE_F4} and more: the three passes fused over blocks of tile rows. A block's
+ * transformed input and products (16 values per tile and channel for F(2x2), four times the
+ * image; 36 per 4x4 tile for F(4x4)) are made, multiplied and transformed back while they are in
+ * L2, instead of making a round trip through memory for the whole batch between three separate
+ * kernels; the products per block are small GEMMs on cache-resident operands.
+ *
+ * <p>F(4x4, 3x3) ({@link WinogradBlocks4}) takes 2-13% less time than F(2x2) on images of 24 to
+ * 56 (forward and both gradients; docs/BENCH-LAYERS.md) and rounds about ten times as much:
+ * errors of about 5e-6 of the output's largest magnitude instead of 5e-7 on 64 channels (cuDNN's
+ * and oneDNN's Winograd algorithms make the same trade). float64 stays on F(2x2).
  *
  * <p>Work is split by image (and by block for the forward pass), and the weight gradient sums
  * fixed groups of images into partials that are added in order: results do not depend on the
- * thread count. float32 transforms run a block's tiles in vector lanes ({@link WinogradBlocks}),
- * float64 ones tile by tile ({@link WinogradRows64}).
+ * thread count. float32 transforms run a block's tiles in vector lanes ({@link WinogradBlocks},
+ * {@link WinogradBlocks4}), float64 ones tile by tile ({@link WinogradRows64}).
  */
 final class WinogradCpu {
     private WinogradCpu() {}
@@ -26,16 +32,38 @@ final class WinogradCpu {
      * half of this machine's L2 (2 MB per core); 4096 and 16384 measured the same or slower.
      */
     private static final int BLOCK_TILE_CHANNELS = 8192;
+    /**
+     * The same for F(4x4, 3x3), whose blocks hold 36 entries per tile: 6000 tile-channels (1 MB
+     * per buffer at 64 channels) ran a 64-channel 32x32 convolution's forward and backward 7%
+     * faster than 3640 (the F(2x2) footprint) and as fast as 8192.
+     */
+    private static final int BLOCK_TILE_CHANNELS_F4 = 6000;
+    /**
+     * float32 convolutions take F(4x4, 3x3) from this output (and input) side up: 2-13% faster than
+     * F(2x2) on sides from 24 to 56 (2.25 multiplications per output and channel pair instead of
+     * 4, and 2.25 transformed values per output instead of 4). Smaller images would fill their 4x4
+     * tiles mostly with padding.
+     */
+    static final int MIN_SIDE_F4 = 8;
     /** The weight gradient is summed over at most this many fixed groups of images (enough for a few threads). */
     private static final int WEIGHT_GRAD_PARTIALS = 4;
 
-    /** The geometry of one call: sizes, tile rows per block. */
-    private record Geo(Op.Conv3x3 op, int n, int c, int k, int th, int tw, int rows) {
+    /**
+     * The geometry of one call: sizes, the output tile size m (F(m x m, 3x3): 2, or 4 for float32),
+     * tile rows per block.
+     */
+    private record Geo(Op.Conv3x3 op, int n, int c, int k, int m, int th, int tw, int rows) {
         /** Blocks may span images (tile rows numbered across the batch), so small images still make wide products. */
-        static Geo of(Op.Conv3x3 op, int n, int c, int k) {
-            int th = op.tilesH(), tw = op.tilesW();
-            int rows = Math.clamp(BLOCK_TILE_CHANNELS / Math.max(1, Math.max(c, k)) / (tw + 1), 1, Math.max(1, n * th));
-            return new Geo(op, n, c, k, th, tw, rows);
+        static Geo of(Op.Conv3x3 op, int n, int c, int k, int m) {
+            int th = (op.oh() + m - 1) / m, tw = (op.ow() + m - 1) / m;
+            int tileChannels = m == 4 ? BLOCK_TILE_CHANNELS_F4 : BLOCK_TILE_CHANNELS;
+            int rows = Math.clamp(tileChannels / Math.max(1, Math.max(c, k)) / (tw + 1), 1, Math.max(1, n * th));
+            return new Geo(op, n, c, k, m, th, tw, rows);
+        }
+
+        /** Transform entries per tile: 16 for F(2x2, 3x3), 36 for F(4x4, 3x3). */
+        int entries() {
+            return (m + 2) * (m + 2);
         }
 
         /** Calls {@code seg} for each run of one image's tile rows within batch tile rows [from, to). */
@@ -97,12 +125,13 @@ final class WinogradCpu {
             int ld = Geo.ld(g.rows * g.slots());
             if (f32) {
                 float[][] reused = REUSED.get();
-                v = reused[0] = atLeast(reused[0], 16 * g.vPlane(ld));
-                m = reused[1] = atLeast(reused[1], 16 * g.mPlane(ld));
-                sc = WinogradBlocks.scratch(g.tw, g.rows);
-                adjSc = WinogradRows.scratch(g.tw);
-                pad = WinogradBlocks.paddedRow(g.tw, g.op.w(), g.op.pw());
-                gradPad = WinogradBlocks.paddedRow(g.tw, g.op.ow(), 0);
+                v = reused[0] = atLeast(reused[0], g.entries() * g.vPlane(ld));
+                m = reused[1] = atLeast(reused[1], g.entries() * g.mPlane(ld));
+                boolean four = g.m == 4;
+                sc = four ? WinogradBlocks4.scratch(g.tw, g.rows) : WinogradBlocks.scratch(g.tw, g.rows);
+                adjSc = four ? null : WinogradRows.scratch(g.tw);
+                pad = four ? WinogradBlocks4.paddedRow(g.tw, g.op.w(), g.op.pw()) : WinogradBlocks.paddedRow(g.tw, g.op.w(), g.op.pw());
+                gradPad = four ? WinogradBlocks4.paddedRow(g.tw, g.op.ow(), 0) : WinogradBlocks.paddedRow(g.tw, g.op.ow(), 0);
             } else {
                 v = new double[16 * g.vPlane(ld)];
                 m = new double[16 * g.mPlane(ld)];
@@ -124,43 +153,60 @@ final class WinogradCpu {
             throw new IllegalArgumentException(op.name() + ": expected float32 or float64 tensors on cpu, got " + dt);
         }
         boolean f32 = dt == DType.FLOAT32;
+        run(op, out, a, b, f32 && Math.min(op.oh(), op.ow()) >= MIN_SIDE_F4 && Math.min(op.h(), op.w()) >= MIN_SIDE_F4 ? 4 : 2);
+    }
+
+    /**
+     * {@link #run(Op.Conv3x3, Tensor, Tensor, Tensor)} with output tiles of {@code m x m}: 2, or 4
+     * for float32 (the float64 transforms are F(2x2, 3x3) only; so is the direct input gradient
+     * used for paddings over 2).
+     */
+    static void run(Op.Conv3x3 op, Tensor out, Tensor a, Tensor b, int m) {
+        boolean f32 = a.dtype() == DType.FLOAT32;
+        if (m != 2 && !(m == 4 && f32)) {
+            throw new IllegalArgumentException(op.name() + ": Winograd tiles of " + m + "x" + m + " are not available for "
+                    + a.dtype() + " (F(2x2, 3x3) for float32 and float64, F(4x4, 3x3) for float32)");
+        }
+        DType dt = a.dtype();
         int[] os = out.layout().shape();
         switch (op.pass()) {
-            case FORWARD -> forward(Geo.of(op, os[0], a.layout().shape()[1], os[1]), f32, out, a, transformWeight(b, false));
+            case FORWARD -> forward(Geo.of(op, os[0], a.layout().shape()[1], os[1], m), f32, out, a, transformWeight(b, false, m));
             case INPUT_GRAD -> {
-                Geo g = Geo.of(op, os[0], os[1], a.layout().shape()[1]);
-                if (op.ph() <= 2 && op.pw() <= 2) inputGradAsForward(g, f32, out, a, b);
-                else inputGrad(g, f32, out, a, transformWeight(b, false));
+                int n = os[0], c = os[1], k = a.layout().shape()[1];
+                if (op.ph() <= 2 && op.pw() <= 2) inputGradAsForward(op, n, c, k, m, f32, out, a, b);
+                else inputGrad(Geo.of(op, n, c, k, 2), f32, out, a, transformWeight(b, false, 2));
             }
             case WEIGHT_GRAD -> {
-                int k = os[0], c = os[1];
-                Tensor du = Tensor.fromStorage(new CpuStorage(dt, f32 ? new float[16 * k * c] : new double[16 * k * c]),
-                        Layout.contiguous(new int[] {16, k, c}));
-                weightGrad(Geo.of(op, a.layout().shape()[0], c, k), f32, du, a, b);
-                untransformWeightGrad(du, out);
+                int k = os[0], c = os[1], e = (m + 2) * (m + 2);
+                Tensor du = Tensor.fromStorage(new CpuStorage(dt, f32 ? new float[e * k * c] : new double[e * k * c]),
+                        Layout.contiguous(new int[] {e, k, c}));
+                weightGrad(Geo.of(op, a.layout().shape()[0], c, k, m), f32, du, a, b);
+                untransformWeightGrad(du, out, m);
             }
         }
     }
 
     /** G of F(2x2, 3x3), 4 x 3: the weight transform is {@code G g Gᵀ}. */
-    private static final double[][] G = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+    private static final double[][] G2 = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
 
     /**
-     * The transformed weight {@code u [16, K, C]}, entry {@code 4a + b} of {@code G g Gᵀ} for each
-     * filter g; with {@code turned}, {@code [16, C, K]} of the filters turned by 180 degrees, for
-     * the input gradient as a forward pass.
+     * The transformed weight {@code u [E, K, C]} (E = (m+2)², entry {@code (m+2)a + b} of
+     * {@code G g Gᵀ} for each filter g); with {@code turned}, {@code [E, C, K]} of the filters
+     * turned by 180 degrees, for the input gradient as a forward pass.
      */
-    private static Tensor transformWeight(Tensor w, boolean turned) {
+    private static Tensor transformWeight(Tensor w, boolean turned, int m) {
+        double[][] gm = m == 4 ? WinogradBlocks4.G : G2;
+        int t = m + 2, entries = t * t;
         Layout l = w.layout();
         int[] s = l.shape(), st = l.strides();
         int k = s[0], c = s[1];
         boolean f32 = w.dtype() == DType.FLOAT32;
         Object wa = array(w);
-        // [16, outer, inner]: (K, C), or (C, K) turned; a run of `inner` at a time, so that the 16
+        // [E, outer, inner]: (K, C), or (C, K) turned; a run of `inner` at a time, so that the
         // entry planes (a power-of-two stride apart for power-of-two channels) get contiguous writes
         int outer = turned ? c : k, inner = turned ? k : c;
-        Object ua = f32 ? new float[16 * k * c] : new double[16 * k * c];
-        double[] run = new double[16 * inner], g = new double[9], t = new double[12];
+        Object ua = f32 ? new float[entries * k * c] : new double[entries * k * c];
+        double[] run = new double[entries * inner], g = new double[9], tmp = new double[3 * t];
         for (int o = 0; o < outer; o++) {
             for (int in = 0; in < inner; in++) {
                 int ki = turned ? in : o, ci = turned ? o : in;
@@ -170,16 +216,16 @@ final class WinogradCpu {
                         g[3 * i + j] = f32 ? ((float[]) wa)[src] : ((double[]) wa)[src];
                     }
                 }
-                for (int a = 0; a < 4; a++) {
-                    for (int j = 0; j < 3; j++) t[3 * a + j] = G[a][0] * g[j] + G[a][1] * g[3 + j] + G[a][2] * g[6 + j];
+                for (int a = 0; a < t; a++) {
+                    for (int j = 0; j < 3; j++) tmp[3 * a + j] = gm[a][0] * g[j] + gm[a][1] * g[3 + j] + gm[a][2] * g[6 + j];
                 }
-                for (int a = 0; a < 4; a++) {
-                    for (int b = 0; b < 4; b++) {
-                        run[(4 * a + b) * inner + in] = t[3 * a] * G[b][0] + t[3 * a + 1] * G[b][1] + t[3 * a + 2] * G[b][2];
+                for (int a = 0; a < t; a++) {
+                    for (int b = 0; b < t; b++) {
+                        run[(t * a + b) * inner + in] = tmp[3 * a] * gm[b][0] + tmp[3 * a + 1] * gm[b][1] + tmp[3 * a + 2] * gm[b][2];
                     }
                 }
             }
-            for (int e = 0; e < 16; e++) {
+            for (int e = 0; e < entries; e++) {
                 int dst = (e * outer + o) * inner;
                 if (f32) {
                     float[] u = (float[]) ua;
@@ -189,20 +235,22 @@ final class WinogradCpu {
                 }
             }
         }
-        int[] shape = turned ? new int[] {16, c, k} : new int[] {16, k, c};
+        int[] shape = turned ? new int[] {entries, c, k} : new int[] {entries, k, c};
         return Tensor.fromStorage(new CpuStorage(w.dtype(), ua), Layout.contiguous(shape));
     }
 
     /** {@code dw [K, C, 3, 3] = Gᵀ du G} per filter: the adjoint of {@link #transformWeight}. */
-    private static void untransformWeightGrad(Tensor du, Tensor dw) {
+    private static void untransformWeightGrad(Tensor du, Tensor dw, int m) {
+        double[][] gm = m == 4 ? WinogradBlocks4.G : G2;
+        int t = m + 2, entries = t * t;
         int[] s = du.layout().shape();
         int k = s[1], c = s[2], wo = dw.layout().offset();
         boolean f32 = du.dtype() == DType.FLOAT32;
         Object ua = array(du), wa = array(dw);
-        double[] run = new double[16 * c], t = new double[12];
+        double[] run = new double[entries * c], tmp = new double[3 * t];
         for (int ki = 0; ki < k; ki++) {
-            // the 16 entry planes' runs for this filter row, read contiguously (see transformWeight)
-            for (int e = 0; e < 16; e++) {
+            // the entry planes' runs for this filter row, read contiguously (see transformWeight)
+            for (int e = 0; e < entries; e++) {
                 int src = (e * k + ki) * c;
                 if (f32) {
                     float[] u = (float[]) ua;
@@ -213,14 +261,16 @@ final class WinogradCpu {
             }
             for (int ci = 0; ci < c; ci++) {
                 for (int i = 0; i < 3; i++) {
-                    for (int b = 0; b < 4; b++) {
-                        t[4 * i + b] = G[0][i] * run[b * c + ci] + G[1][i] * run[(4 + b) * c + ci] + G[2][i] * run[(8 + b) * c + ci]
-                                + G[3][i] * run[(12 + b) * c + ci];
+                    for (int b = 0; b < t; b++) {
+                        double sum = 0;
+                        for (int a = 0; a < t; a++) sum += gm[a][i] * run[(t * a + b) * c + ci];
+                        tmp[t * i + b] = sum;
                     }
                 }
                 for (int i = 0; i < 3; i++) {
                     for (int j = 0; j < 3; j++) {
-                        double v = t[4 * i] * G[0][j] + t[4 * i + 1] * G[1][j] + t[4 * i + 2] * G[2][j] + t[4 * i + 3] * G[3][j];
+                        double v = 0;
+                        for (int b = 0; b < t; b++) v += tmp[t * i + b] * gm[b][j];
                         int dst = wo + ((ki * c + ci) * 3 + i) * 3 + j;
                         if (f32) ((float[]) wa)[dst] = (float) v;
                         else ((double[]) wa)[dst] = v;
@@ -247,7 +297,7 @@ final class WinogradCpu {
             for (int unit = s; unit < e; unit++) {
                 int from = unit * g.rows, to = Math.min(rowsTotal, from + g.rows), tb = (to - from) * g.slots(), ld = Geo.ld(tb);
                 g.segments(from, to, (n, i0, i1, off) -> transformInput(g, f32, xa, xl, n, i0, i1, ld, off, wk));
-                for (int q = 0; q < 16; q++) {
+                for (int q = 0; q < g.entries(); q++) {
                     // m[q] [K, tb] = u[q] [K, C] · v[q] [C, tb]
                     gemm(f32, g.k, tb, g.c, ua, ul.offset() + q * ul.strides()[0], ul.strides()[1], ul.strides()[2],
                             wk.v, q * g.vPlane(ld), ld, 1, wk.m, q * g.mPlane(ld), ld, false);
@@ -255,6 +305,11 @@ final class WinogradCpu {
                 g.segments(from, to, (n, i0, i1, off) -> {
                     for (int k = 0; k < g.k; k++) {
                         int ob = yo + (n * g.k + k) * oh * ow;
+                        if (f32 && g.m == 4) {
+                            WinogradBlocks4.output((float[]) wk.m, k * ld + off, g.mPlane(ld), g.tw, i1 - i0, (float[]) wk.sc,
+                                    (float[]) ya, ob, oh, ow, i0);
+                            continue;
+                        }
                         if (f32) {
                             WinogradBlocks.output((float[]) wk.m, k * ld + off, g.mPlane(ld), g.tw, i1 - i0, (float[]) wk.sc,
                                     (float[]) ya, ob, oh, ow, i0);
@@ -276,10 +331,9 @@ final class WinogradCpu {
      * The forward pass reads overlapping 4x4 tiles where the direct adjoint scatters them into
      * overlapping image rows: 30% faster.
      */
-    private static void inputGradAsForward(Geo g, boolean f32, Tensor dx, Tensor dy, Tensor w) {
-        Op.Conv3x3 op = g.op;
+    private static void inputGradAsForward(Op.Conv3x3 op, int n, int c, int k, int m, boolean f32, Tensor dx, Tensor dy, Tensor w) {
         var flipped = new Op.Conv3x3(op.oh(), op.ow(), 2 - op.ph(), 2 - op.pw(), op.h(), op.w(), Op.ConvPass.FORWARD);
-        forward(Geo.of(flipped, g.n, g.k, g.c), f32, dx, dy, transformWeight(w, true));
+        forward(Geo.of(flipped, n, k, c, m), f32, dx, dy, transformWeight(w, true, m));
     }
 
     /** dx [N, C, h, w] = B (uᵀ · A dy Aᵀ) Bᵀ summed over overlapping tiles; one image per task, its blocks in order. */
@@ -319,11 +373,11 @@ final class WinogradCpu {
         });
     }
 
-    /** du [16, K, C] = sum over all tiles of (A dy Aᵀ) · (Bᵀ x B)ᵀ, per entry. */
+    /** du [E, K, C] = sum over all tiles of (A dy Aᵀ) · (Bᵀ x B)ᵀ, per entry. */
     private static void weightGrad(Geo g, boolean f32, Tensor du, Tensor dy, Tensor x) {
         Object ya = array(dy), xa = array(x), da = array(du);
         Layout yl = dy.layout(), xl = x.layout();
-        int size = 16 * g.k * g.c, uo = du.layout().offset();
+        int size = g.entries() * g.k * g.c, uo = du.layout().offset();
         int group = Math.max(1, (g.n + WEIGHT_GRAD_PARTIALS - 1) / WEIGHT_GRAD_PARTIALS);
         int parts = Math.max(1, (g.n + group - 1) / group);
         // part p sums images [p*group, (p+1)*group); part 0 straight into du, the others into partials
@@ -341,7 +395,7 @@ final class WinogradCpu {
                         transformInput(g, f32, xa, xl, n, i0, i1, ld, off, wk);
                         transformOutputGrad(g, f32, ya, yl, n, i0, i1, ld, off, wk);
                     });
-                    for (int q = 0; q < 16; q++) {
+                    for (int q = 0; q < g.entries(); q++) {
                         // du[q] [K, C] (+)= m[q] [K, tb] · v[q]ᵀ [tb, C]
                         gemm(f32, g.k, g.c, tb, wk.m, q * g.mPlane(ld), ld, 1, wk.v, q * g.vPlane(ld), 1, ld, target,
                                 to + q * g.k * g.c, g.c, !first);
@@ -364,11 +418,16 @@ final class WinogradCpu {
 
     // ---------------------------------------------------------------- block steps
 
-    /** The block's transformed input: v [16, C, ld] from tile rows i0..i1 of image n. */
+    /** The block's transformed input: v [E, C, ld] from tile rows i0..i1 of image n. */
     private static void transformInput(Geo g, boolean f32, Object xa, Layout xl, int n, int i0, int i1, int ld, int off, Work wk) {
         int[] st = xl.strides();
         for (int c = 0; c < g.c; c++) {
             int xb = xl.offset() + n * st[0] + c * st[1];
+            if (f32 && g.m == 4) {
+                WinogradBlocks4.input((float[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 4 * i0 - g.op.ph(), g.op.pw(), g.tw, i1 - i0,
+                        (float[]) wk.sc, (float[]) wk.pad, (float[]) wk.v, c * ld + off, g.vPlane(ld));
+                continue;
+            }
             if (f32) {
                 WinogradBlocks.input((float[]) xa, xb, st[2], st[3], g.op.h(), g.op.w(), 2 * i0 - g.op.ph(), g.op.pw(), g.tw, i1 - i0,
                         (float[]) wk.sc, (float[]) wk.pad, (float[]) wk.v, c * ld + off, g.vPlane(ld));
@@ -382,7 +441,7 @@ final class WinogradCpu {
     }
 
     /**
-     * The block's transformed output gradient: m [16, K, ld] from tile rows i0..i1 of image n, with
+     * The block's transformed output gradient: m [E, K, ld] from tile rows i0..i1 of image n, with
      * zeros in the spare slots (the weight gradient sums over every slot).
      */
     private static void transformOutputGrad(Geo g, boolean f32, Object ya, Layout yl, int n, int i0, int i1, int ld, int off,
@@ -390,6 +449,11 @@ final class WinogradCpu {
         int[] st = yl.strides();
         for (int k = 0; k < g.k; k++) {
             int yb = yl.offset() + n * st[0] + k * st[1];
+            if (f32 && g.m == 4) {
+                WinogradBlocks4.outputAdjoint((float[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i0, g.tw, i1 - i0, (float[]) wk.sc,
+                        (float[]) wk.gradPad, (float[]) wk.m, k * ld + off, g.mPlane(ld));
+                continue;
+            }
             if (f32) {
                 WinogradBlocks.outputAdjoint((float[]) ya, yb, st[2], st[3], g.op.oh(), g.op.ow(), i0, g.tw, i1 - i0, (float[]) wk.sc,
                         (float[]) wk.gradPad, (float[]) wk.m, k * ld + off, g.mPlane(ld));
