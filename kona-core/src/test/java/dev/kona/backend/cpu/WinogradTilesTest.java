@@ -44,6 +44,35 @@ class WinogradTilesTest {
         }
     }
 
+    /**
+     * Inputs in other layouts reach the transforms as strides: channels-last views (the Keras
+     * layers' layout, column stride C), every other column of a wider image, and a broadcast
+     * output gradient (stride 0, as for {@code y.sum()}).
+     */
+    @org.junit.jupiter.api.Test
+    void stridedAndBroadcastInputs() {
+        var g = new Generator(77);
+        int n = 2, c = 16, h = 12, w = 10, k = 16, pad = 1, oh = h, ow = w;
+        Tensor xLast = Tensor.randn(g, n, h, w, c).permute(0, 3, 1, 2);
+        Tensor xStepped = Tensor.randn(g, n, c, h, 2 * w).slice(3, 0, 2 * w, 2);
+        Tensor wt = Tensor.randn(g, k, c, 3, 3).mul(0.2);
+        Tensor dyLast = Tensor.randn(g, n, oh, ow, k).permute(0, 3, 1, 2);
+        Tensor dyBroadcast = Tensor.ones(1, 1, 1, 1).expand(n, k, oh, ow);
+        var fwd = new Op.Conv3x3(h, w, pad, pad, oh, ow, Op.ConvPass.FORWARD);
+        String[] names = {"output", "input gradient", "weight gradient"};
+        for (Tensor x : new Tensor[] {xLast, xStepped}) {
+            for (Tensor dy : new Tensor[] {dyLast, dyBroadcast}) {
+                Tensor[] ref = passes(fwd, x.to(DType.FLOAT64), wt.to(DType.FLOAT64), dy.to(DType.FLOAT64), 2);
+                Tensor[] got = passes(fwd, x, wt, dy, 4);
+                for (int i = 0; i < 3; i++) {
+                    double scale = ref[i].abs().max().item(), err = ref[i].sub(got[i].to(DType.FLOAT64)).abs().max().item();
+                    assertTrue(err <= 2e-5 * scale, names[i] + " with x strides " + java.util.Arrays.toString(x.stride())
+                            + ", dy strides " + java.util.Arrays.toString(dy.stride()) + ": max error " + err + " against " + scale);
+                }
+            }
+        }
+    }
+
     /** The forward output, input gradient and weight gradient of one geometry with m x m output tiles. */
     private static Tensor[] passes(Op.Conv3x3 fwd, Tensor x, Tensor w, Tensor dy, int m) {
         DType dt = x.dtype();
