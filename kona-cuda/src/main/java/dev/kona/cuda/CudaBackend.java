@@ -411,6 +411,13 @@ public final class CudaBackend implements Backend {
         int nRows = n / len;
         boolean contiguousRows = axisStride(x.layout(), s.axis()) == 1 && axisStride(out.layout(), s.axis()) == 1
                 && (nRows == 1 || rows.rank == 1 && rows.stride(0, 0) == len && rows.stride(1, 0) == len);
+        if (dt == DType.FLOAT32 && contiguousRows && len <= 32 && SOFTMAX_IN_REGISTERS) {
+            // short rows: a group of g lanes per row inside 256-thread blocks
+            int g = len <= 1 ? 1 : Integer.highestOneBit(len - 1) << 1, groups = 256 / g;
+            int blocks = (int) Math.min(maxBlocks, (nRows + (long) groups - 1) / groups);
+            kernels.get("softmax_small_f32_" + g).launch(blocks, 1, 1, 256, 0, s.log() ? 1 : 0, nRows, len, ptr(out), ptr(x));
+            return;
+        }
         if (dt == DType.FLOAT32 && contiguousRows && len <= 16384 && SOFTMAX_IN_REGISTERS && len % 4 == 0
                 && (ptr(x) & 15) == 0 && (ptr(out) & 15) == 0) {
             // float4 rows in registers, 16 values per thread: up to three 512-thread blocks per SM,

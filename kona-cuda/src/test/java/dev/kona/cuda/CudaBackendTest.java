@@ -90,6 +90,27 @@ final class CudaBackendTest {
         assertClose(t.softmax(0), t.to(GPU).softmax(0), 1e-5, 1e-7);
     }
 
+    /**
+     * Rows of at most 32 run a group of lanes per row: every group size, row counts that leave
+     * the last warp part empty and make the grid loop go round, and rows holding NaN, +-inf and
+     * +-1000.
+     */
+    @Test
+    void softmaxShortRows() {
+        int rows = 100_003;
+        for (int len : new int[] {1, 2, 3, 5, 10, 16, 17, 31, 32, 33}) {
+            float[] v = Tensor.randn(new Generator(len), rows, len).mul(5).toFloatArray();
+            v[0] = Float.NaN;
+            for (int j = 0; j < len; j++) v[len + j] = Float.NEGATIVE_INFINITY;
+            v[2 * len] = Float.POSITIVE_INFINITY;
+            v[3 * len] = 1000f;
+            v[(rows - 1) * len] = -1000f;
+            Tensor x = Tensor.of(v, rows, len);
+            assertClose(x.softmax(1), x.to(GPU).softmax(1), 1e-5, 1e-9);
+            assertClose(x.logSoftmax(1), x.to(GPU).logSoftmax(1), 1e-5, 1e-5);
+        }
+    }
+
     @Test
     void sortsLongRowsAndTopK() {
         Tensor x = Tensor.randint(new Generator(7), 0, 50, 2, 5000).to(DType.FLOAT32);
