@@ -74,10 +74,11 @@ if [[ -n "$KEPT_RUNTIME" ]]; then
 else
     # The runtime: the modules the jars use (jdeps), plus a floor for what jdeps cannot see, such as
     # jdk.zipfs (the JUnit launcher walks jars as zip file systems for --select-package) and
-    # jdk.management (the tests' allocation counters). No debug info, man pages or headers; modules
+    # jdk.management (the tests' allocation counters), jdk.jfr (-XX:StartFlightRecording through
+    # KONA_JAVA_OPTS, to profile the host side on the GPU machine). No debug info, man pages or headers; modules
     # stored uncompressed (zip-0) because xz over the whole image packs far better than jlink's own
     # zip (about 20 MB against 34).
-    FLOOR=java.base,jdk.incubator.vector,jdk.unsupported,java.management,jdk.management,java.logging,java.sql,java.desktop,jdk.zipfs
+    FLOOR=java.base,jdk.incubator.vector,jdk.unsupported,java.management,jdk.management,java.logging,java.sql,java.desktop,jdk.zipfs,jdk.jfr
     DEPS=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 \
             "$OUT_DIR"/lib/*.jar "$OUT_DIR"/test/*.jar 2>/dev/null | tail -n1 || true)
     [[ "$DEPS" =~ ^[a-z.,]+$ ]] || { echo "device-bundle: jdeps gave no module list ('$DEPS'); using the floor only"; DEPS=""; }
