@@ -39,6 +39,8 @@ public final class Derivatives {
                     : s.log() ? g.sub(out.exp().mul(g.sum(s.axis(), true)))
                     : out.mul(g.sub(g.mul(out).sum(s.axis(), true)))};
             case Op.SoftmaxGrad s -> throw new IllegalStateException("SoftmaxGrad runs only where backward is not recorded");
+            case Op.CrossEntropyRows c -> throw new IllegalStateException("CrossEntropyRows is recorded by Losses.crossEntropy");
+            case Op.CrossEntropyRowsGrad c -> throw new IllegalStateException("CrossEntropyRowsGrad runs only where backward is not recorded");
             case Op.MatMul m -> matmul(g, in[0], in[1]);
             case Op.Gather ga -> new Tensor[] {Tensor.zerosLike(in[0]).scatterAdd(ga.axis(), in[1], g), null};
             case Op.Scatter s -> new Tensor[] {

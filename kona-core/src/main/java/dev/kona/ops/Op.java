@@ -207,6 +207,34 @@ public sealed interface Op {
     }
 
     /**
+     * Cross-entropy of rows of logits against class indices, fused: for each row i of x [N, C],
+     * logp_i = logSoftmax(x_i) (as {@link Softmax} computes it) and loss_i = -logp_i[t_i], or 0
+     * where t_i == ignoreIndex. In: x (contiguous, float32 or float64), t [N] int64 (contiguous,
+     * each in [0, C) or ignoreIndex). Out: loss [N], logp [N, C]. A primitive because the
+     * composite (log-softmax, masks, gather with its index check, sums) launched a dozen kernels
+     * on a GPU for a batch's loss; differentiated by {@link CrossEntropyRowsGrad}, gradients of
+     * gradients by the composite formula.
+     */
+    record CrossEntropyRows(long ignoreIndex) implements Op {
+        @Override
+        public String name() {
+            return "crossEntropy";
+        }
+    }
+
+    /**
+     * The gradient of {@link CrossEntropyRows}' loss: dx_i = g_i (exp(logp_i) - onehot(t_i)), zero
+     * rows where t_i == ignoreIndex. In: g [N], logp [N, C], t [N] int64 (contiguous; g and logp of
+     * one float dtype). Out: dx [N, C]. Not differentiable.
+     */
+    record CrossEntropyRowsGrad(long ignoreIndex) implements Op {
+        @Override
+        public String name() {
+            return "crossEntropyBackward";
+        }
+    }
+
+    /**
      * Batched matrix product. In: a [..., m, k], b [..., k, n] whose batch dims are already broadcast
      * to the output's (size-1 batch dims may have stride 0); any strides, transposed operands included.
      * Out: [..., m, n]. Float dtypes only.

@@ -32,6 +32,37 @@ class LossTest {
 
     // ---------------------------------------------------------------- gradients (float64)
 
+    /**
+     * The fused float32 cross-entropy (rows of logits, class indices) against the same inputs in
+     * float64: loss and input gradient, rows longer and shorter than a vector with tails, ignored
+     * targets, every reduction (the op database checks the float64 kernel by finite differences).
+     */
+    @Test
+    void fusedFloat32CrossEntropyMatchesFloat64() {
+        for (int[] nc : new int[][] {{37, 23}, {5, 64}, {9, 3}}) {
+            int n = nc[0], c = nc[1];
+            Tensor x32 = Tensor.randn(g, n, c).mul(3);
+            long[] t = new long[n];
+            for (int i = 0; i < n; i++) t[i] = i % 4 == 1 ? -100 : (i * 7L) % c;
+            Tensor target = Tensor.of(t);
+            for (Reduction r : List.of(Reduction.MEAN, Reduction.SUM, Reduction.NONE)) {
+                Tensor a = x32.detach().requiresGrad(true), b = x32.to(DType.FLOAT64).detach().requiresGrad(true);
+                Tensor la = Losses.crossEntropy(a, target, null, -100, 0, r), lb = Losses.crossEntropy(b, target, null, -100, 0, r);
+                assertClose(lb, la.to(DType.FLOAT64), 2e-6, "loss " + r + " [" + n + ", " + c + "]");
+                Tensor seed = Tensor.randn(g, lb.shape()).to(DType.FLOAT64);
+                la.backward(seed.to(DType.FLOAT32));
+                lb.backward(seed);
+                assertClose(b.grad(), a.grad().to(DType.FLOAT64), 2e-6, "gradient " + r + " [" + n + ", " + c + "]");
+            }
+        }
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, double rtol, String what) {
+        double scale = Math.max(1e-30, expected.abs().max().item());
+        double err = expected.sub(actual).abs().max().item();
+        assertTrue(err <= rtol * scale, what + ": max error " + err + " against max magnitude " + scale);
+    }
+
     @Test
     void regressionLossesHaveCorrectGradients() {
         Tensor x = randn(3, 4), y = randn(3, 4);

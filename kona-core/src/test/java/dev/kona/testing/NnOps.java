@@ -7,6 +7,8 @@ import dev.kona.DType;
 import dev.kona.Generator;
 import dev.kona.Tensor;
 import dev.kona.nn.Attention;
+import dev.kona.nn.Loss.Reduction;
+import dev.kona.nn.Losses;
 import dev.kona.nn.Embeddings;
 import dev.kona.nn.Normalization;
 import dev.kona.testing.Make.Dist;
@@ -35,7 +37,7 @@ final class NnOps {
     }
 
     static List<OpInfo> all() {
-        return List.of(layerNorm(), batchNorm(), groupNorm(), embedding(), scaledDotProductAttention());
+        return List.of(layerNorm(), batchNorm(), groupNorm(), embedding(), scaledDotProductAttention(), crossEntropyRows());
     }
 
     // ---------------------------------------------------------------- normalisation
@@ -80,6 +82,66 @@ final class NnOps {
         int[] ch = new int[n];
         for (int i = 0; i < n; i++) ch[i] = (i / inner) % c;
         return ch;
+    }
+
+    /**
+     * Cross-entropy of logits [N, C] against class indices, no weights or smoothing: the fused
+     * {@link dev.kona.ops.Op.CrossEntropyRows} path of {@code Losses.crossEntropy} (the loss golden
+     * tests cover the composite paths and PyTorch's values). args: (int ignoreIndex, String
+     * reduction); inputs: logits, targets.
+     */
+    private static OpInfo crossEntropyRows() {
+        return OpInfo.builder("crossEntropy (rows of logits)")
+                // CrossEntropyRowsGrad for gradients; the composite for gradients of gradients
+                .exercises("CrossEntropyRows", "CrossEntropyRowsGrad", "Softmax", "Binary.EQ", "Where")
+                .samples(g -> List.of(
+                        s("[4, 5] mean", List.of(r(g, 4, 5), Make.index(g, 5, 4)), -100, "mean"),
+                        s("[3, 7] sum", List.of(r(g, 3, 7), Make.index(g, 7, 3)), -100, "sum"),
+                        s("[6, 3] none", List.of(r(g, 6, 3), Make.index(g, 3, 6)), -100, "none"),
+                        s("ignored targets", List.of(r(g, 4, 3), Make.of(DType.INT64, sh(4), 2, -100, 0, -100)), -100, "mean"),
+                        s("ignoreIndex 1, none", List.of(r(g, 3, 4), Make.of(DType.INT64, sh(3), 1, 3, 0)), 1, "none"),
+                        s("one class", List.of(r(g, 3, 1), Make.of(DType.INT64, sh(3), 0, 0, 0)), -100, "mean"),
+                        s("logits far from zero", List.of(Make.fill(g, F32, Make.uniform(990, 1010), 2, 6), Make.index(g, 6, 2)), -100,
+                                "mean"),
+                        s("transposed logits", List.of(Make.transposed(g, F32, N, 5, 3), Make.index(g, 3, 5)), -100, "mean"),
+                        s("int32 targets", List.of(r(g, 3, 4), Make.of(DType.INT32, sh(3), 3, 0, 2)), -100, "sum"),
+                        s("float64", List.of(Make.fill(g, F64, N, 5, 4), Make.index(g, 4, 5)), -100, "mean"),
+                        s("long rows", List.of(r(g, 2, 300), Make.index(g, 300, 2)), -100, "mean"),
+                        s("many rows", List.of(r(g, 70, 10), Make.index(g, 10, 70)), -100, "none")))
+                .op1((in, a) -> Losses.crossEntropy(in.get(0), in.get(1), null, a.i(0), 0, reduction(a.get(1))))
+                .ref1((in, a) -> {
+                    Nd x = in.get(0), t = in.get(1);
+                    int n = x.shape[0], c = x.shape[1], ignore = a.i(0);
+                    double[] loss = new double[n];
+                    double total = 0, counted = 0;
+                    for (int i = 0; i < n; i++) {
+                        if ((int) t.data[i] == ignore) continue;
+                        double max = Double.NEGATIVE_INFINITY, sum = 0;
+                        for (int j = 0; j < c; j++) max = Math.max(max, x.get(i, j));
+                        for (int j = 0; j < c; j++) sum += Math.exp(x.get(i, j) - max);
+                        loss[i] = max + Math.log(sum) - x.get(i, (int) t.data[i]);
+                        total += loss[i];
+                        counted++;
+                    }
+                    return switch ((String) a.get(1)) {
+                        case "none" -> new Nd(new int[] {n}, loss, x.dtype);
+                        case "sum" -> new Nd(new int[0], new double[] {total}, x.dtype);
+                        default -> new Nd(new int[0], new double[] {total / counted}, x.dtype);
+                    };
+                })
+                .f32(1e-5, 1e-5)
+                .secondOrder()
+                .error("target out of range", () -> Losses.crossEntropy(Tensor.zeros(2, 3), Tensor.of(0L, 3L)),
+                        "CrossEntropyLoss", "target 3 is out of range for 3 classes")
+                .build();
+    }
+
+    private static Reduction reduction(String name) {
+        return switch (name) {
+            case "none" -> Reduction.NONE;
+            case "sum" -> Reduction.SUM;
+            default -> Reduction.MEAN;
+        };
     }
 
     /** args: (int[] normalizedShape, double eps); inputs: x, then weight and bias when given (count in the sample). */

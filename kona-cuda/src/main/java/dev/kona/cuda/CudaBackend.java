@@ -117,6 +117,8 @@ public final class CudaBackend implements Backend {
             case Op.Cumulative c -> cumulative(c, out[0], in[0]);
             case Op.Softmax s -> softmax(s, out[0], in[0]);
             case Op.SoftmaxGrad s -> softmaxGrad(s, out[0], in[0], in[1]);
+            case Op.CrossEntropyRows ce -> crossEntropyRows(ce, out[0], out[1], in[0], in[1]);
+            case Op.CrossEntropyRowsGrad ce -> crossEntropyRowsGrad(ce, out[0], in[0], in[1], in[2]);
             case Op.MatMul m -> CudaMatMul.matmul(this, out[0], in[0], in[1]);
             case Op.Gather g -> gather(g, out[0], in[0], in[1]);
             case Op.Scatter s -> scatter(s, out[0], in[0], in[1], in[2]);
@@ -396,6 +398,22 @@ public final class CudaBackend implements Backend {
         launch("cumulative", nLines, c.product() ? 1 : 0, lines.segment(), nLines, len,
                 axisStride(x.layout(), c.axis()), axisStride(out.layout(), c.axis()), ptr(out), code(out.dtype()),
                 ptr(x), code(x.dtype()));
+    }
+
+    /** Log-softmax of the rows into logp, then the loss picked per row (targets checked by the caller). */
+    private void crossEntropyRows(Op.CrossEntropyRows op, Tensor loss, Tensor logp, Tensor x, Tensor t) {
+        softmax(new Op.Softmax(1, true), logp, x);
+        int n = loss.layout().shape()[0], c = logp.layout().shape()[1];
+        if (n == 0) return;
+        String kernel = x.dtype() == DType.FLOAT32 ? "ce_pick_f32" : "ce_pick_f64";
+        launch(kernel, n, op.ignoreIndex(), n, c, ptr(loss), ptr(logp), ptr(t));
+    }
+
+    private void crossEntropyRowsGrad(Op.CrossEntropyRowsGrad op, Tensor dx, Tensor g, Tensor logp, Tensor t) {
+        int total = (int) dx.numel(), c = logp.layout().shape()[1];
+        if (total == 0) return;
+        String kernel = logp.dtype() == DType.FLOAT32 ? "ce_grad_f32" : "ce_grad_f64";
+        launch(kernel, total, op.ignoreIndex(), total, c, ptr(dx), ptr(g), ptr(logp), ptr(t));
     }
 
     private void softmax(Op.Softmax s, Tensor out, Tensor x) {

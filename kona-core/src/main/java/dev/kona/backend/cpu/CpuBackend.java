@@ -68,6 +68,8 @@ public final class CpuBackend implements Backend {
             case Op.Cumulative c -> ReduceCpu.cumulative(c, out[0], in[0]);
             case Op.Softmax s -> SoftmaxCpu.softmax(s, out[0], in[0]);
             case Op.SoftmaxGrad s -> SoftmaxCpu.grad(s, out[0], in[0], in[1]);
+            case Op.CrossEntropyRows ce -> CrossEntropyCpu.forward(ce, out[0], out[1], in[0], in[1]);
+            case Op.CrossEntropyRowsGrad ce -> CrossEntropyCpu.grad(ce, out[0], in[0], in[1], in[2]);
             case Op.MatMul m -> matmul(out[0], in[0], in[1]);
             case Op.Gather g -> IndexCpu.gather(g, out[0], in[0], in[1]);
             case Op.Scatter s -> IndexCpu.scatter(s, out[0], in[0], in[1], in[2]);
