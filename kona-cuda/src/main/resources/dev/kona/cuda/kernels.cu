@@ -917,39 +917,34 @@ __device__ __forceinline__ void softmaxSmallRows(int logMode, unsigned nRows, un
 // Cross-entropy of rows against class indices (Op.CrossEntropyRows): log-probabilities come from
 // the softmax kernels; these pick the loss per row and make the gradient g (exp(logp) - onehot).
 // Targets were checked on the host; one out of range would give NaN rather than a stray read.
-extern "C" __global__ void ce_pick_f32(i64 ignore, unsigned n, unsigned c, float* loss, const float* logp, const i64* t) {
+template <typename T>
+__device__ __forceinline__ void cePick(i64 ignore, unsigned n, unsigned c, T* loss, const T* logp, const i64* t) {
     GRID_STRIDE(i, n) {
         i64 k = t[i];
-        loss[i] = k == ignore ? 0.f : (k >= 0 && k < (i64) c ? -logp[(i64) i * c + k] : __int_as_float(0x7fc00000));
+        loss[i] = k == ignore ? T(0) : (k >= 0 && k < (i64) c ? -logp[(i64) i * c + k] : T(__longlong_as_double(0x7ff8000000000000LL)));
     }
 }
 
-extern "C" __global__ void ce_pick_f64(i64 ignore, unsigned n, unsigned c, double* loss, const double* logp, const i64* t) {
-    GRID_STRIDE(i, n) {
-        i64 k = t[i];
-        loss[i] = k == ignore ? 0.0 : (k >= 0 && k < (i64) c ? -logp[(i64) i * c + k] : __longlong_as_double(0x7ff8000000000000LL));
-    }
-}
-
-extern "C" __global__ void ce_grad_f32(i64 ignore, unsigned total, unsigned c, float* dx, const float* g, const float* logp,
-                                       const i64* t) {
+template <typename T>
+__device__ __forceinline__ void ceGrad(i64 ignore, unsigned total, unsigned c, T* dx, const T* g, const T* logp, const i64* t) {
     GRID_STRIDE(e, total) {
         unsigned i = e / c, j = e % c;
         i64 k = t[i];
-        float gi = g[i];
-        dx[e] = k == ignore ? 0.f : gi * expf(logp[e]) - ((i64) j == k ? gi : 0.f);
+        T gi = g[i];
+        dx[e] = k == ignore ? T(0) : gi * exp(logp[e]) - ((i64) j == k ? gi : T(0));
     }
 }
 
-extern "C" __global__ void ce_grad_f64(i64 ignore, unsigned total, unsigned c, double* dx, const double* g, const double* logp,
-                                       const i64* t) {
-    GRID_STRIDE(e, total) {
-        unsigned i = e / c, j = e % c;
-        i64 k = t[i];
-        double gi = g[i];
-        dx[e] = k == ignore ? 0.0 : gi * exp(logp[e]) - ((i64) j == k ? gi : 0.0);
+#define KONA_CROSS_ENTROPY(SUFFIX, T) \
+    extern "C" __global__ void ce_pick_##SUFFIX(i64 ignore, unsigned n, unsigned c, T* loss, const T* logp, const i64* t) { \
+        cePick<T>(ignore, n, c, loss, logp, t); \
+    } \
+    extern "C" __global__ void ce_grad_##SUFFIX(i64 ignore, unsigned total, unsigned c, T* dx, const T* g, const T* logp, \
+                                                const i64* t) { \
+        ceGrad<T>(ignore, total, c, dx, g, logp, t); \
     }
-}
+KONA_CROSS_ENTROPY(f32, float)
+KONA_CROSS_ENTROPY(f64, double)
 
 #define KONA_SOFTMAX_SMALL(G) \
     extern "C" __global__ void __launch_bounds__(256) softmax_small_f32_##G(int logMode, unsigned nRows, unsigned len, \

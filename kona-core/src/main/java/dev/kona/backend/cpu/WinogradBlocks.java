@@ -22,9 +22,12 @@ final class WinogradBlocks {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Two-input permutes ({@code index.selectFrom(a, b)} picks from a's then b's lanes). */
-    private static final FloatVector EVEN = index(i -> 2 * i), ODD = index(i -> 2 * i + 1);
-    private static final FloatVector ZIP_LO = index(i -> i / 2 + (i % 2) * L), ZIP_HI = index(i -> L / 2 + i / 2 + (i % 2) * L);
+    /**
+     * Two-input permutes ({@code index.selectFrom(a, b)} picks from a's then b's lanes), shared with
+     * {@link WinogradBlocks4} and {@link WinogradRows}: even and odd lanes of a pair, and their inverse.
+     */
+    static final FloatVector EVEN = index(i -> 2 * i), ODD = index(i -> 2 * i + 1);
+    static final FloatVector ZIP_LO = index(i -> i / 2 + (i % 2) * L), ZIP_HI = index(i -> L / 2 + i / 2 + (i % 2) * L);
 
     private static FloatVector index(java.util.function.IntUnaryOperator f) {
         float[] v = new float[L];

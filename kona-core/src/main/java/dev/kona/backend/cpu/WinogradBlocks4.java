@@ -24,18 +24,11 @@ final class WinogradBlocks4 {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final FloatVector EVEN = index(i -> 2 * i), ODD = index(i -> 2 * i + 1);
-    private static final FloatVector ZIP_LO = index(i -> i / 2 + (i % 2) * L), ZIP_HI = index(i -> L / 2 + i / 2 + (i % 2) * L);
-
+    private static final FloatVector EVEN = WinogradBlocks.EVEN, ODD = WinogradBlocks.ODD;
+    private static final FloatVector ZIP_LO = WinogradBlocks.ZIP_LO, ZIP_HI = WinogradBlocks.ZIP_HI;
     private static final FloatVector PLUS2 = FloatVector.broadcast(S, 2f), MINUS2 = FloatVector.broadcast(S, -2f),
             PLUS4 = FloatVector.broadcast(S, 4f), MINUS4 = FloatVector.broadcast(S, -4f), MINUS5 = FloatVector.broadcast(S, -5f),
             PLUS8 = FloatVector.broadcast(S, 8f);
-
-    private static FloatVector index(java.util.function.IntUnaryOperator f) {
-        float[] v = new float[L];
-        for (int i = 0; i < L; i++) v[i] = f.applyAsInt(i);
-        return FloatVector.fromArray(S, v, 0);
-    }
 
     /** The 36-entry G of F(4x4, 3x3), 6 x 3: the weight transform is {@code G g Gᵀ}. */
     static final double[][] G = {

@@ -112,12 +112,13 @@ final class WinogradCpu {
     /** A thread's buffers: the block's transformed input and products, and the row kernels' scratch. */
     private static final class Work {
         /**
-         * The thread's last v and m buffers (up to ~1 MB each), reused by its next call: allocating
-         * them zeroed on every pass took ~5% of a 64-channel convolution's forward and backward.
+         * The thread's last v and m buffers (up to ~1 MB each) and weight-gradient partials
+         * ({@link #partials}), reused by its next call: allocating v and m zeroed on every pass
+         * took ~5% of a 64-channel convolution's forward and backward.
          * Every slot a pass reads is written first (spare slots included), so stale values never
          * reach a result; the small row buffers below are made fresh, as their zero padding counts.
          */
-        private static final ThreadLocal<float[][]> REUSED = ThreadLocal.withInitial(() -> new float[2][0]);
+        private static final ThreadLocal<float[][]> REUSED = ThreadLocal.withInitial(() -> new float[3][0]);
 
         final Object v, m, sc, adjSc, pad, gradPad;
 
@@ -144,6 +145,17 @@ final class WinogradCpu {
 
         private static float[] atLeast(float[] a, int size) {
             return a.length >= size ? a : new float[size];
+        }
+
+        /**
+         * The calling thread's float32 weight-gradient partials, reused like v and m (1.8 MB for 64
+         * channels in F(4x4): allocating them zeroed each time was most of what a convolution's
+         * backward pass allocated). Every part's first product overwrites its region, so stale
+         * values never reach a result; the caller only reads them back after the parallel region.
+         */
+        static float[] partials(int size) {
+            float[][] reused = REUSED.get();
+            return reused[2] = atLeast(reused[2], size);
         }
     }
 
@@ -381,7 +393,7 @@ final class WinogradCpu {
         int group = Math.max(1, (g.n + WEIGHT_GRAD_PARTIALS - 1) / WEIGHT_GRAD_PARTIALS);
         int parts = Math.max(1, (g.n + group - 1) / group);
         // part p sums images [p*group, (p+1)*group); part 0 straight into du, the others into partials
-        Object partials = parts == 1 ? null : f32 ? reusedPartials((parts - 1) * size) : new double[(parts - 1) * size];
+        Object partials = parts == 1 ? null : f32 ? Work.partials((parts - 1) * size) : new double[(parts - 1) * size];
         Parallel.forRange(parts, 1, (s, e) -> {
             Work wk = new Work(g, f32);
             for (int p = s; p < e; p++) {
@@ -414,20 +426,6 @@ final class WinogradCpu {
                 for (int i = 0; i < size; i++) d[uo + i] += q[(p - 1) * size + i];
             }
         }
-    }
-
-    /**
-     * The calling thread's float32 weight-gradient partials, reused from call to call (1.8 MB for
-     * 64 channels in F(4x4): allocating them zeroed each time was most of what a convolution's
-     * backward pass allocated). Every part's first product overwrites its region, so stale values
-     * never reach a result; the caller only reads them back after the parallel region.
-     */
-    private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
-
-    private static float[] reusedPartials(int size) {
-        float[] a = PARTIALS.get();
-        if (a.length < size) PARTIALS.set(a = new float[size]);
-        return a;
     }
 
     // ---------------------------------------------------------------- block steps

@@ -13,14 +13,7 @@ final class WinogradRows {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Two-input permutes ({@code index.selectFrom(a, b)} picks from a's then b's lanes). */
-    private static final FloatVector ZIP_LO = index(i -> i / 2 + (i % 2) * L), ZIP_HI = index(i -> L / 2 + i / 2 + (i % 2) * L);
-
-    private static FloatVector index(java.util.function.IntUnaryOperator f) {
-        float[] v = new float[L];
-        for (int i = 0; i < L; i++) v[i] = f.applyAsInt(i);
-        return FloatVector.fromArray(S, v, 0);
-    }
+    private static final FloatVector ZIP_LO = WinogradBlocks.ZIP_LO, ZIP_HI = WinogradBlocks.ZIP_HI;
 
     /** Scratch for one tile row: the 16 transformed rows (padded) and the even and odd column sums. */
     static float[] scratch(int tw) {
