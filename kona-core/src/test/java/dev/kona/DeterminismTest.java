@@ -65,7 +65,9 @@ class DeterminismTest {
                 c("matmul with transposed operands", () -> b.t().matmul(a.t())),
                 c("batched matmul", () -> batchA.matmul(batchB)),
                 c("argmax of rows", () -> rows.argmax(1)),
-                c("sort of rows", () -> rows.sort(1, false).values()));
+                c("sort of rows", () -> rows.sort(1, false).values()),
+                c("indexSelect of 300 rows", () -> rows.indexSelect(0, Tensor.randint(new Generator(7), 0, 512, 300))),
+                c("indexSelect of 3000 columns", () -> rows.indexSelect(1, Tensor.randint(new Generator(8), 0, 4096, 3000))));
     }
 
     /**
