@@ -101,9 +101,13 @@ final class IndexCpu {
         // (outer = 1) is rows from all over a large array, bound by memory latency, and two
         // threads fetch twice as many at once.
         Parallel.forRange(outer * n, Math.max(1, (1 << 13) / Math.max(1, inner)), (s, e) -> {
+            int p = s / n, j = s - p * n;
             for (int q = s; q < e; q++) {
-                int p = q / n, j = q - p * n;
                 System.arraycopy(a, base + (p * size + at[j]) * in, o, q * in, in);
+                if (++j == n) {
+                    j = 0;
+                    p++;
+                }
             }
         });
     }
