@@ -24,8 +24,11 @@ import java.util.Map;
 public final class TrainBench {
     private TrainBench() {}
 
-    /** One training step, written as a user writes it (each step in a MemoryScope, as fit does). */
-    private static Runnable mlpStep(int batch) {
+    /**
+     * One training step, written as a user writes it (each step in a MemoryScope, as fit does).
+     * WarmupStudy times the same step from a cold JVM.
+     */
+    static Runnable mlpStep(int batch) {
         Kona.manualSeed(0);
         var model = new Sequential(new Flatten(), new Linear(784, 128), new ReLU(), new Dropout(0.2), new Linear(128, 10));
         var optimizer = new Adam(model.parameters(), 1e-3);

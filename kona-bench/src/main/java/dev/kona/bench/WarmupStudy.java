@@ -1,15 +1,6 @@
 package dev.kona.bench;
 
 import dev.kona.Kona;
-import dev.kona.MemoryScope;
-import dev.kona.Tensor;
-import dev.kona.nn.CrossEntropyLoss;
-import dev.kona.nn.Dropout;
-import dev.kona.nn.Flatten;
-import dev.kona.nn.Linear;
-import dev.kona.nn.ReLU;
-import dev.kona.nn.Sequential;
-import dev.kona.optim.Adam;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -38,21 +29,12 @@ public final class WarmupStudy {
                     + steps + ", " + window);
         }
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        Kona.manualSeed(0);
-        var model = new Sequential(new Flatten(), new Linear(784, 128), new ReLU(), new Dropout(0.2), new Linear(128, 10));
-        var optimizer = new Adam(model.parameters(), 1e-3);
-        var lossFn = new CrossEntropyLoss();
-        Tensor x = Tensor.rand(batch, 28, 28);
-        Tensor y = Tensor.randint(0, 10, batch);
+        Runnable trainStep = TrainBench.mlpStep(batch);
         System.out.printf(Locale.ROOT, "batch %d, %d threads; per window of %d steps: mean step, JIT compile time%n",
                 batch, Kona.numThreads(), window);
         long windowStart = System.nanoTime(), compileStart = jit.getTotalCompilationTime();
         for (int step = 1; step <= steps; step++) {
-            try (var scope = MemoryScope.open()) {
-                optimizer.zeroGrad();
-                lossFn.apply(model.call(x), y).backward();
-                optimizer.step();
-            }
+            trainStep.run();
             if (step % window == 0 || step == steps) {
                 long now = System.nanoTime(), compile = jit.getTotalCompilationTime();
                 int n = step % window == 0 ? window : step % window;
